@@ -1,0 +1,25 @@
+"""The root GraphQL schema, composed in one place from each app's schema.py (floor 9: may import all)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import graphene
+
+from marketplace.accounts import schema as accounts_schema
+from marketplace.core import schema as core_schema
+
+# Each app's schema module exposes `Query` and/or `Mutation`. Add new apps here, lower floors first.
+SCHEMA_MODULES: list[ModuleType] = [core_schema, accounts_schema]
+
+
+def _compose(kind: str) -> type[graphene.ObjectType] | None:
+    parts = [getattr(module, kind) for module in SCHEMA_MODULES if hasattr(module, kind)]
+    if not parts:
+        return None
+    return type(kind, tuple(reversed(parts)), {})
+
+
+Query = _compose("Query")
+Mutation = _compose("Mutation")
+schema = graphene.Schema(query=Query, mutation=Mutation, auto_camelcase=True)

@@ -1,0 +1,14 @@
+"""A request id on every log line, so one request can be followed across web and worker logs."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True

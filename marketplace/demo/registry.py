@@ -1,0 +1,24 @@
+"""Demo data loaders, one per app, run in floor order by `load_demo`. Each must be idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+
+def load_admin(stdout: Callable[[str], None]) -> None:
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        email=settings.DEMO_ADMIN_EMAIL,
+        defaults={"is_staff": True, "is_superuser": True, "full_name": "Quản trị OCOP"},
+    )
+    if created:
+        user.set_password(settings.DEMO_ADMIN_PASSWORD)
+        user.save(update_fields=["password"])
+    stdout(f"admin: {user.email} ({'created' if created else 'kept'})")
+
+
+# Apps append their loaders here as they land (lower floors first).
+LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
