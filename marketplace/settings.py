@@ -50,6 +50,7 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 # Ordered by floor (see ARCHITECTURE.md): lower floors first.
 PROJECT_APPS = [
     "marketplace.core",
+    "marketplace.geo",
     "marketplace.accounts",
     "marketplace.producers",
     "marketplace.catalog",
