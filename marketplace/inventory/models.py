@@ -58,3 +58,29 @@ class Stock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant} @ {self.location}: {self.quantity}"
+
+
+class Reservation(models.Model):
+    """Units held for an active checkout until `expires_at`; they do not count as available meanwhile.
+
+    Keyed by the checkout's token (a string) so inventory needs nothing from the checkout app above it.
+    """
+
+    checkout_token = models.CharField(max_length=64, db_index=True)
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="reservations")
+    quantity = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giữ hàng")
+        verbose_name_plural = _("giữ hàng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkout_token", "stock"], name="inventory_reservation_checkout_stock_unique"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_reservation_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.stock.variant} for {self.checkout_token}"
