@@ -58,6 +58,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     producer = factory.SubFactory(ProducerFactory)
     product_set = factory.LazyFunction(lambda: ProductSet.objects.get(number=9))
@@ -107,6 +108,7 @@ class ListedProductFactory(ProductFactory):
 class VariantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProductVariant
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
