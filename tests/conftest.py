@@ -103,3 +103,9 @@ def _fresh_cache() -> Any:
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    # pytest-playwright: always Debian's chromium (`playwright install` cannot download here).
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
