@@ -19,8 +19,30 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "storefront"
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(scope="session")
+def seeded_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The migrations' seed data (provinces, communes, taxonomy…) serialized before Playwright starts.
+
+    Playwright's sync API switches Django to another connection object, which lacks the serialized copy that
+    serialized_rollback restores from; so transactional browser tests restore it themselves from this one.
+    """
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", "")
+
+
 @pytest.fixture
-def phone(browser, live_server):
+def phone(seeded_snapshot, browser, live_server):
+    from django.db import connection
+
+    from marketplace.geo.models import Province
+
+    if not Province.objects.exists() and seeded_snapshot:
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.all().delete()  # recreated by the flush's post_migrate, with other ids
+        connection.creation.deserialize_db_from_string(seeded_snapshot)
+    connection._test_serialized_contents = seeded_snapshot  # later flushes/restores then work as designed
     context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(15_000)
