@@ -48,6 +48,7 @@ SORTS = {
     "price_asc": ("min_price", "name"),
     "price_desc": ("-min_price", "name"),
     "name": ("name",),
+    "relevance": (),  # search only
 }
 
 
@@ -65,6 +66,10 @@ def filtered_cards(base: QuerySet[Product], filters: ListingFilters) -> QuerySet
         queryset = queryset.filter(min_price__lte=filters.price_max)
     if filters.in_stock:
         queryset = queryset.filter(in_stock=True)
+    if filters.sort == "relevance":
+        if "search_rank" in queryset.query.annotations:  # the catalog's search ranks its matches
+            return queryset.order_by("-search_rank", "-current_certification__stars", "name")
+        return queryset.order_by("-current_certification__stars", "name")
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["new"]))
 
 

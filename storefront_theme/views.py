@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_ratelimit.decorators import ratelimit
 
 from marketplace.catalog.models import Product, ProductGroup, ProductSet
 from marketplace.catalog.selectors import listed_products
@@ -29,9 +31,9 @@ def _int(value: str | None, *, low: int = 0, high: int = 10**12) -> int | None:
     return number if low <= number <= high else None
 
 
-def _filters(request: HttpRequest) -> selectors.ListingFilters:
+def _filters(request: HttpRequest, default_sort: str = "new") -> selectors.ListingFilters:
     get = request.GET
-    sort = get.get("sort", "new")
+    sort = get.get("sort") or default_sort
     return selectors.ListingFilters(
         stars=_int(get.get("stars"), low=3, high=5),
         province=_int(get.get("province"), low=1, high=999),
@@ -39,7 +41,7 @@ def _filters(request: HttpRequest) -> selectors.ListingFilters:
         price_min=_int(get.get("price_min")),
         price_max=_int(get.get("price_max")),
         in_stock=get.get("in_stock") in {"1", "on", "true"},
-        sort=sort if sort in selectors.SORTS else "new",
+        sort=sort if sort in selectors.SORTS else default_sort,
     )
 
 
@@ -53,8 +55,8 @@ def _query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _listing_context(request: HttpRequest, base) -> dict:
-    filters = _filters(request)
+def _listing_context(request: HttpRequest, base, *, searching: bool = False) -> dict:
+    filters = _filters(request, "relevance" if searching else "new")
     communes = Commune.objects.none()
     if filters.province:
         communes = Commune.objects.filter(province__code=filters.province).order_by("name")
@@ -64,6 +66,7 @@ def _listing_context(request: HttpRequest, base) -> dict:
         "provinces": Province.objects.order_by("name"),
         "communes": communes,
         "sorts": [
+            *([("relevance", _("Phù hợp nhất"))] if searching else []),
             ("new", _("Mới chứng nhận")),
             ("stars", _("Nhiều sao nhất")),
             ("price_asc", _("Giá tăng dần")),
@@ -115,11 +118,17 @@ def set_listing(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "storefront/listing.html", context)
 
 
+def search_rate(group: str, request: HttpRequest) -> str:
+    """Searches per client IP (a public hammering point); STOREFRONT_SEARCH_RATE_LIMIT overrides it."""
+    return getattr(settings, "STOREFRONT_SEARCH_RATE_LIMIT", "120/m")
+
+
+@ratelimit(key="ip", rate=search_rate, block=True)
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     text = (request.GET.get("q") or "").strip()[:100]
     base = search_products(listed_products(), text) if text else listed_products().none()
-    context = _listing_context(request, base)
+    context = _listing_context(request, base, searching=True)
     empty = not context["page_obj"].object_list
     context.update(
         q=text,

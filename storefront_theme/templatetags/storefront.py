@@ -69,3 +69,29 @@ def loc_name(obj: object) -> str:
         if english:
             return english
     return getattr(obj, "name", "")
+
+
+THUMBNAIL_SIZES = (160, 320, 640, 1280)
+
+
+def _thumbnail_url(media: object, size: int) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:  # the catalog's WebP thumbnails (issue 3); the original file until that route exists
+        return reverse("catalog-thumbnail", args=[media.pk, size])  # type: ignore[attr-defined]
+    except NoReverseMatch:
+        return None
+
+
+@register.simple_tag
+def img_src(media: object, size: int = 320) -> str:
+    """The URL of a product photo at about `size` px (a WebP thumbnail when the catalog serves them)."""
+    return _thumbnail_url(media, size) or media.image.url  # type: ignore[attr-defined]
+
+
+@register.simple_tag
+def img_srcset(media: object, largest: int = 1280) -> str:
+    """`srcset` candidates for a product photo (empty when only the original file exists)."""
+    if _thumbnail_url(media, THUMBNAIL_SIZES[0]) is None:
+        return ""
+    return ", ".join(f"{_thumbnail_url(media, size)} {size}w" for size in THUMBNAIL_SIZES if size <= largest)

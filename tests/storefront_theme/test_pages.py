@@ -298,3 +298,17 @@ def test_expired_certification_needs_no_cached_flag(client):
     CertificationFactory(product=product, stars=2, decision_number="9/QĐ-UBND")
     Certification.objects.filter(pk=product.current_certification_id).update(valid_until=today_in_vietnam())
     assert client.get(f"/san-pham/{product.slug}/").status_code == 410
+
+
+def test_search_is_rate_limited(client, settings):
+    settings.STOREFRONT_SEARCH_RATE_LIMIT = "3/m"
+    codes = [client.get("/tim-kiem/", {"q": "mam"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_search_ranks_by_relevance_by_default(client):
+    ListedProductFactory(name="Bánh gai", producer=ProducerFactory(name="HTX Nước mắm Hải Châu"))
+    fish = fish_sauce(certification__stars=3)
+    html = client.get("/tim-kiem/", {"q": "nuoc mam"}).content.decode()
+    assert 'value="relevance" selected' in html
+    assert fish.name in html and "Bánh gai" in html
