@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -78,8 +79,8 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return _unavailable(request)
     variant_id = _quantity(request.POST.get("variant")) if request.POST.get("variant", "").isdigit() else None
     quantity = _quantity(request.POST.get("quantity", "1"))
-    back = request.POST.get("next") or reverse("storefront:cart")
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
         back = reverse("storefront:cart")
     if not variant_id or not quantity:
         messages.error(request, _("Hãy chọn quy cách và số lượng hợp lệ (1–999)."))

@@ -312,3 +312,18 @@ def test_search_ranks_by_relevance_by_default(client):
     html = client.get("/tim-kiem/", {"q": "nuoc mam"}).content.decode()
     assert 'value="relevance" selected' in html
     assert fish.name in html and "Bánh gai" in html
+
+
+def test_product_page_costs_constant_queries(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = fish_sauce()
+    big = ListedProductFactory(name="Mật ong", product_set=ProductSet.objects.get(number=4))
+    for i in range(9):
+        VariantFactory(product=big, name=f"hũ {i}", price=100_000 + i)
+    client.get(f"/san-pham/{small.slug}/")
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/san-pham/{small.slug}/")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(f"/san-pham/{big.slug}/").status_code == 200

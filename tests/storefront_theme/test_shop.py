@@ -172,3 +172,11 @@ def test_my_orders_lists_the_signed_in_users_orders(client):
 def test_checkout_without_cart_goes_to_cart(client):
     response = client.get("/thanh-toan/")
     assert response.status_code == 302 and response.url == "/gio-hang/"
+
+
+@pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_cart_add_never_redirects_off_site(client, evil):
+    product = ListedProductFactory()
+    Certification.objects.filter(pk=product.current_certification_id).update(valid_until=today_in_vietnam())
+    response = client.post("/gio-hang/them/", {"variant": product.variants.first().pk, "quantity": 1, "next": evil})
+    assert response.status_code == 302 and response.url == "/gio-hang/"
