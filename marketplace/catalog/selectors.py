@@ -11,8 +11,10 @@ It is evaluated in the query each time, never stored as a flag that could go sta
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -81,7 +83,7 @@ def search_tokens(query: str | None) -> list[str]:
     """The folded words of a search (case, diacritics, đ, NFC/NFD all folded away)."""
     from marketplace.core.text import fold
 
-    return [token for token in fold(query).split(" ") if token][:SEARCH_MAX_TOKENS]
+    return [token for token in re.split(r"[^a-z0-9]+", fold(query)) if token][:SEARCH_MAX_TOKENS]
 
 
 def search_products(queryset: QuerySet[Product], query: str | None) -> QuerySet[Product]:
@@ -99,22 +101,30 @@ def search_products(queryset: QuerySet[Product], query: str | None) -> QuerySet[
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     phrase = " ".join(tokens)
     all_tokens = Q()
-    for token in tokens:
-        all_tokens &= Q(search_document__contains=token)
+    for token in tokens:  # each word of the query starts a word of the document
+        all_tokens &= Q(search_document__startswith=token) | Q(search_document__contains=f" {token}")
     # The document starts with the folded product name, so a prefix match is a name match.
     name_rank = Case(
         When(search_document__startswith=phrase, then=Value(2)),
-        When(search_document__contains=phrase, then=Value(1)),
+        When(search_document__contains=f" {phrase}", then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramWordSimilarity
+        from django.db.models import Func
+        from django.db.models.functions import Lower
 
+        # The name weighs twice: its similarity (through the IMMUTABLE f_unaccent wrapper) is added on top.
+        folded_name = Lower(Func(F("name"), function="f_unaccent", output_field=models.TextField()))
         return (
             queryset.filter(all_tokens | Q(search_document__trigram_word_similar=phrase))
-            .annotate(search_similarity=TrigramWordSimilarity(phrase, "search_document"), search_name_rank=name_rank)
-            .annotate(search_rank=F("search_similarity") + F("search_name_rank"))
+            .annotate(
+                search_similarity=TrigramWordSimilarity(phrase, "search_document"),
+                search_name_similarity=TrigramWordSimilarity(phrase, folded_name),
+                search_name_rank=name_rank,
+            )
+            .annotate(search_rank=F("search_similarity") + F("search_name_similarity") + F("search_name_rank"))
         )
     return queryset.filter(all_tokens).annotate(search_rank=name_rank)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import IO, Any
 
 import nh3
@@ -26,7 +27,8 @@ def build_search_document(product: Product) -> str:
         producer.province.short_name if producer.province_id else "",
         product.product_set.name,
     ]
-    return fold(" ".join(part for part in parts if part))
+    # Words only: punctuation becomes a space, so every word starts after a space (word-prefix matching).
+    return " ".join(_NON_WORD.sub(" ", fold(" ".join(part for part in parts if part))).split())
 
 
 def refresh_search_document(product: Product) -> bool:
@@ -37,6 +39,9 @@ def refresh_search_document(product: Product) -> bool:
     product.search_document = document
     Product.objects.filter(pk=product.pk).update(search_document=document)
     return True
+
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 # --- Producer-owned writes (seller centre, admin): descriptions, publication, variants, media --------------
