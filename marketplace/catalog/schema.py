@@ -22,7 +22,13 @@ from marketplace.catalog.images import nearest_size
 from marketplace.catalog.models import Certification, Product, ProductGroup, ProductMedia, ProductSet, ProductVariant
 from marketplace.core.errors import DomainError
 from marketplace.core.graphql.mutations import BaseMutation
-from marketplace.core.graphql.pagination import CountableConnection, connection_args, paginate_queryset
+from marketplace.core.graphql.pagination import (
+    CountableConnection,
+    build_connection,
+    connection_args,
+    page_bounds,
+    paginate_queryset,
+)
 from marketplace.core.graphql.types import IntRangeInput, Money, MoneyRange, OrderDirection, error_type
 from marketplace.producers.models import Producer
 
@@ -456,7 +462,12 @@ class Query(graphene.ObjectType):
         root, info, search: str | None = None, filter: dict | None = None, sort_by: dict | None = None, **page
     ) -> ProductCountableConnection:
         queryset = products_queryset(search=search, filter=filter, sort_by=sort_by)
-        return paginate_queryset(queryset, ProductCountableConnection, count=_count_without_annotations, **page)
+        total = _count_without_annotations(queryset)
+        start, end = page_bounds(
+            total, first=page.get("first"), after=page.get("after"), last=page.get("last"), before=page.get("before")
+        )
+        items = selectors.storefront_page(queryset, start, end)
+        return build_connection(ProductCountableConnection, items, start=start, end=end, total=total)
 
     @staticmethod
     def resolve_product(root, info, id: str | None = None, slug: str | None = None) -> Product | None:

@@ -55,27 +55,36 @@ def is_listed(product: Product, *, today: datetime.date | None = None) -> bool:
 # --- Storefront reads: shaped, filtered, searched, sorted ------------------------------------------------
 
 SEARCH_MAX_TOKENS = 8
-TRIGRAM_WORD_THRESHOLD = 0.6  # pg_trgm's default word_similarity_threshold: "nuoc mamm" still finds "nuoc mam"
 
 
 def storefront_products(*, today: datetime.date | None = None) -> QuerySet[Product]:
     """Listed products with everything a product card needs joined or prefetched (constant query count)."""
+    return shape_for_card(listed_products(today=today))
+
+
+def storefront_page(queryset: QuerySet[Product], start: int, end: int) -> list[Product]:
+    """One page of an ordered product queryset in two lean steps ("deferred join"): the ids of the page first,
+    sorted and limited without the card's six joined tables, then those rows with everything a card needs."""
+    if end <= start:
+        return []
+    ids = list(queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)[start:end])
+    rows = {product.pk: product for product in shape_for_card(Product.objects.filter(pk__in=ids))}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def shape_for_card(queryset: QuerySet[Product]) -> QuerySet[Product]:
     from django.db.models import Prefetch
 
     from marketplace.catalog.models import ProductMedia, ProductVariant
 
-    return (
-        listed_products(today=today)
-        .select_related(
-            "producer__province",
-            "producer__commune",
-            "product_set__group",
-            "current_certification",
-        )
-        .prefetch_related(
-            Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "pk")),
-            Prefetch("media", queryset=ProductMedia.objects.order_by("position", "pk")),
-        )
+    return queryset.select_related(
+        "producer__province",
+        "producer__commune",
+        "product_set__group",
+        "current_certification",
+    ).prefetch_related(
+        Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "pk")),
+        Prefetch("media", queryset=ProductMedia.objects.order_by("position", "pk")),
     )
 
 
@@ -87,46 +96,46 @@ def search_tokens(query: str | None) -> list[str]:
 
 
 def search_products(queryset: QuerySet[Product], query: str | None) -> QuerySet[Product]:
-    """Products matching every word of `query` (folded), annotated with `search_rank` (higher is better).
+    """Products matching `query` (folded: case, diacritics, đ, NFC/NFD), annotated with `search_rank` (higher first).
 
-    SQLite: every token is a substring of the folded search document; rank favours a match in the name.
-    PostgreSQL: the same, OR a trigram word similarity above the threshold (one typo still matches), ranked by
-    similarity; both use the GIN trigram index on `search_document`.
+    Exact pass (both databases): every word of the query starts a word of the folded search document (name,
+    producer, commune, product set). Ranked: the name starts with the query > the name contains it (PostgreSQL,
+    through the IMMUTABLE f_unaccent wrapper) > the document contains the phrase > the words are scattered.
+    Fuzzy pass (PostgreSQL, only when the exact pass finds nothing): trigram word similarity above pg_trgm's
+    threshold, so one typo still matches ("nuoc mamm" → nước mắm), ranked by similarity to the document and name.
+    Both passes can use the GIN trigram index on `search_document`; the costly similarity is computed only
+    when it is needed.
     """
     from django.db import connection
-    from django.db.models import Case, FloatField, IntegerField, Value, When
+    from django.db.models import Case, FloatField, Func, IntegerField, Value, When
+    from django.db.models.functions import Lower
 
     tokens = search_tokens(query)
     if not tokens:
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     phrase = " ".join(tokens)
+    postgres = connection.vendor == "postgresql"
     all_tokens = Q()
     for token in tokens:  # each word of the query starts a word of the document
-        all_tokens &= Q(search_document__startswith=token) | Q(search_document__contains=f" {token}")
-    # The document starts with the folded product name, so a prefix match is a name match.
-    name_rank = Case(
-        When(search_document__startswith=phrase, then=Value(2)),
-        When(search_document__contains=f" {phrase}", then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-        from django.db.models import Func
-        from django.db.models.functions import Lower
-
-        # The name weighs twice: its similarity (through the IMMUTABLE f_unaccent wrapper) is added on top.
+        if postgres:  # \m = start of a word; one condition per token, which the GIN trigram index can serve
+            all_tokens &= Q(search_document__regex=rf"\m{token}")
+        else:
+            all_tokens &= Q(search_document__startswith=token) | Q(search_document__contains=f" {token}")
+    whens = [When(search_document__startswith=phrase, then=Value(3))]
+    if postgres:
         folded_name = Lower(Func(F("name"), function="f_unaccent", output_field=models.TextField()))
-        return (
-            queryset.filter(all_tokens | Q(search_document__trigram_word_similar=phrase))
-            .annotate(
-                search_similarity=TrigramWordSimilarity(phrase, "search_document"),
-                search_name_similarity=TrigramWordSimilarity(phrase, folded_name),
-                search_name_rank=name_rank,
-            )
-            .annotate(search_rank=F("search_similarity") + F("search_name_similarity") + F("search_name_rank"))
-        )
-    return queryset.filter(all_tokens).annotate(search_rank=name_rank)
+        queryset = queryset.alias(search_folded_name=folded_name)
+        whens.append(When(search_folded_name__contains=phrase, then=Value(2)))
+    whens.append(When(search_document__contains=f" {phrase}", then=Value(1)))
+    rank = Case(*whens, default=Value(0), output_field=IntegerField())
+    exact = queryset.filter(all_tokens)
+    if not postgres or exact.exists():
+        return exact.annotate(search_rank=rank)
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    return queryset.filter(search_document__trigram_word_similar=phrase).annotate(
+        search_rank=TrigramWordSimilarity(phrase, "search_document") + TrigramWordSimilarity(phrase, folded_name)
+    )
 
 
 def filter_products(queryset: QuerySet[Product], *, filters: dict) -> QuerySet[Product]:
