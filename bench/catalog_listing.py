@@ -196,7 +196,7 @@ def load() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")  # what autovacuum would soon do; enables index-only scans
     print(f"loaded {TOTAL} products, {len(variants)} variants in {time.perf_counter() - started:.1f} s")
 
 
@@ -259,6 +259,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     load()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
     measure(args.requests)
 
 

@@ -55,6 +55,7 @@ def is_listed(product: Product, *, today: datetime.date | None = None) -> bool:
 # --- Storefront reads: shaped, filtered, searched, sorted ------------------------------------------------
 
 SEARCH_MAX_TOKENS = 8
+RANK_SPAN = 100_000  # longer than any search document
 
 
 def storefront_products(*, today: datetime.date | None = None) -> QuerySet[Product]:
@@ -99,8 +100,8 @@ def search_products(queryset: QuerySet[Product], query: str | None) -> QuerySet[
     """Products matching `query` (folded: case, diacritics, đ, NFC/NFD), annotated with `search_rank` (higher first).
 
     Exact pass (both databases): every word of the query starts a word of the folded search document (name,
-    producer, commune, product set). Ranked: the name starts with the query > the name contains it (PostgreSQL,
-    through the IMMUTABLE f_unaccent wrapper) > the document contains the phrase > the words are scattered.
+    producer, commune, product set). Ranked: the name starts with the query > the phrase appears (the earlier,
+    the better: the name comes first in the document) > the words are scattered.
     Fuzzy pass (PostgreSQL, only when the exact pass finds nothing): trigram word similarity above pg_trgm's
     threshold, so one typo still matches ("nuoc mamm" → nước mắm), ranked by similarity to the document and name.
     Both passes can use the GIN trigram index on `search_document`; the costly similarity is computed only
@@ -108,7 +109,7 @@ def search_products(queryset: QuerySet[Product], query: str | None) -> QuerySet[
     """
     from django.db import connection
     from django.db.models import Case, FloatField, Func, IntegerField, Value, When
-    from django.db.models.functions import Lower
+    from django.db.models.functions import Concat, Lower, StrIndex
 
     tokens = search_tokens(query)
     if not tokens:
@@ -121,18 +122,23 @@ def search_products(queryset: QuerySet[Product], query: str | None) -> QuerySet[
             all_tokens &= Q(search_document__regex=rf"\m{token}")
         else:
             all_tokens &= Q(search_document__startswith=token) | Q(search_document__contains=f" {token}")
-    whens = [When(search_document__startswith=phrase, then=Value(3))]
-    if postgres:
-        folded_name = Lower(Func(F("name"), function="f_unaccent", output_field=models.TextField()))
-        queryset = queryset.alias(search_folded_name=folded_name)
-        whens.append(When(search_folded_name__contains=phrase, then=Value(2)))
-    whens.append(When(search_document__contains=f" {phrase}", then=Value(1)))
-    rank = Case(*whens, default=Value(0), output_field=IntegerField())
+    # Rank without per-row functions: the document starts with the name, so the earlier the phrase appears, the
+    # likelier it is in the name (then producer, commune, product set); scattered words rank last.
+    position = StrIndex(Concat(Value(" "), F("search_document")), Value(f" {phrase}"))
+    rank = Case(
+        When(search_document__startswith=phrase, then=Value(RANK_SPAN + 1)),
+        When(search_position__gt=0, then=Value(RANK_SPAN) - F("search_position")),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    queryset = queryset.alias(search_position=position)
     exact = queryset.filter(all_tokens)
     if not postgres or exact.exists():
         return exact.annotate(search_rank=rank)
     from django.contrib.postgres.search import TrigramWordSimilarity
 
+    # The name's similarity counts on top, through the IMMUTABLE f_unaccent wrapper (typos are rare: few rows).
+    folded_name = Lower(Func(F("name"), function="f_unaccent", output_field=models.TextField()))
     return queryset.filter(search_document__trigram_word_similar=phrase).annotate(
         search_rank=TrigramWordSimilarity(phrase, "search_document") + TrigramWordSimilarity(phrase, folded_name)
     )
