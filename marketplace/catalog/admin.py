@@ -148,6 +148,13 @@ class ProductSetAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_en", "name_folded")
     readonly_fields = ("number", "name_folded")
 
+    def save_model(self, request, obj, form, change) -> None:
+        from marketplace.core.text import fold
+
+        obj.name_folded = fold(obj.name)
+        super().save_model(request, obj, form, change)
+        services.refresh_search_documents(product_set_id=obj.pk)  # the set's name is part of the search text
+
 
 @admin.register(LegacySector)
 class LegacySectorAdmin(admin.ModelAdmin):

@@ -31,6 +31,17 @@ def build_search_document(product: Product) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(" ".join(part for part in parts if part))).split())
 
 
+def refresh_search_documents(*, producer_id: int | None = None, product_set_id: int | None = None) -> int:
+    """Recompute the search text of every product of a producer (its name or commune changed) or of a product
+    set (renamed); returns how many changed. The registry sync and the admin call this after such edits."""
+    products = Product.objects.select_related("producer__province", "producer__commune", "product_set")
+    if producer_id is not None:
+        products = products.filter(producer_id=producer_id)
+    if product_set_id is not None:
+        products = products.filter(product_set_id=product_set_id)
+    return sum(refresh_search_document(product) for product in products)
+
+
 def refresh_search_document(product: Product) -> bool:
     """Recompute and store the search text; returns whether it changed (callers count writes)."""
     document = build_search_document(product)

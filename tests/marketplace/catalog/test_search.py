@@ -92,3 +92,14 @@ def test_postgres_folding_and_one_typo(gql, catalog) -> None:
         assert cursor.fetchone()[0] == "Nuoc mam Dong Son"
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'catalog_product_search_trgm'")
         assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+def test_refresh_search_documents_for_a_renamed_set(gql, catalog) -> None:
+    from marketplace.catalog.services import refresh_search_documents
+
+    product_set = catalog["nem"].product_set
+    product_set.name = "Bánh kẹo xứ Thanh"
+    product_set.save()
+    assert _search(gql, "banh keo") == []
+    assert refresh_search_documents(product_set_id=product_set.pk) == 1
+    assert _search(gql, "banh keo") == [catalog["nem"].name]

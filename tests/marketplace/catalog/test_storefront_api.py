@@ -203,3 +203,17 @@ def test_expired_certification_hides_product_today(gql) -> None:
     assert gql.execute(PRODUCTS, {"first": 5})["products"]["totalCount"] == 1
     Certification.objects.filter(product=product).update(valid_until=today)
     assert gql.execute(PRODUCTS, {"first": 5})["products"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_lists_cost_a_constant_number_of_queries(gql, django_assert_max_num_queries, size) -> None:
+    _make(10)
+    with django_assert_max_num_queries(7):  # count, page ids, rows, variants, media, availability (+ slack 1)
+        data = gql.execute(
+            PRODUCTS, {"first": size, "search": "nuoc mam", "sortBy": {"field": "PRICE", "direction": "DESC"}}
+        )
+    assert len(data["products"]["edges"]) == size
+    q = "query($n: Int) { producers(first: $n) { totalCount edges { node { id name slug kind province commune } } } }"
+    with django_assert_max_num_queries(2):  # count, page (province and commune joined)
+        data = gql.execute(q, {"n": size})
+    assert len(data["producers"]["edges"]) == size
