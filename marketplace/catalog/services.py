@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import IO, Any
 
 import nh3
@@ -78,8 +79,7 @@ def sanitize_html(value: str | None) -> str:
 
 
 def normalize_text_keep_lines(value: str | None) -> str:
-    import unicodedata
-
+    """NFC and trimmed, but line breaks kept (they matter inside <pre>-less HTML only as spacing)."""
     return unicodedata.normalize("NFC", value or "").strip()
 
 
