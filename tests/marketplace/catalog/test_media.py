@@ -161,3 +161,21 @@ def test_thumbnail_of_unlisted_product_is_404(client, staff_and_product) -> None
     product.is_published = False
     product.save()
     assert client.get(f"/thumbnail/{media.pk}/160/").status_code == 404
+
+
+def test_delete_media_removes_file_and_thumbnails(
+    client, staff_and_product, django_capture_on_commit_callbacks
+) -> None:
+    from marketplace.catalog.services import delete_product_media
+
+    staff, product = staff_and_product
+    media = add_product_media(user=staff, product=product, file=_upload(_image()))
+    assert client.get(f"/thumbnail/{media.pk}/160/").status_code == 200
+    name, thumb = media.image.name, thumbnail_path(media.pk, 160)
+    assert default_storage.exists(name) and default_storage.exists(thumb)
+    with pytest.raises(DomainError):
+        delete_product_media(user=ProducerStaffFactory().user, media=media)
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_product_media(user=staff, media=media)
+    assert not product.media.exists()
+    assert not default_storage.exists(name) and not default_storage.exists(thumb)
