@@ -629,7 +629,33 @@ class ProductVariantUpdate(BaseMutation):
         return {"product_variant": variant}
 
 
+class ProductMediaCreate(BaseMutation):
+    """Upload an image as multipart/form-data: form fields `query` and `variables` (JSON) plus the file as a part
+    whose name is given in `file`, e.g. `curl -F query='mutation($p: ID!) { productMediaCreate(product: $p,
+    file: "image") { media { url } errors { code } } }' -F variables='{"p": "…"}' -F image=@photo.jpg`."""
+
+    class Arguments:
+        product = graphene.ID(required=True)
+        file = graphene.String(required=True, description="Name of the multipart part holding the image.")
+        alt = graphene.String()
+
+    media = graphene.Field(ImageType)
+    errors = graphene.List(graphene.NonNull(ProductError), required=True)
+
+    @classmethod
+    def perform(cls, root, info, product: str, file: str, alt: str = "") -> dict:
+        files = getattr(info.context, "FILES", None) or {}
+        upload = files.get(file)
+        if upload is None:
+            raise DomainError("INVALID", f"No file part named '{file}' in this multipart request.", field="file")
+        media = services.add_product_media(
+            user=_user(info), product=decode_id(product, "Product", field="product"), file=upload, alt=alt or ""
+        )
+        return {"media": _media_image(info, media)}
+
+
 class Mutation(graphene.ObjectType):
     product_update = ProductUpdate.Field()
     product_variant_create = ProductVariantCreate.Field()
     product_variant_update = ProductVariantUpdate.Field()
+    product_media_create = ProductMediaCreate.Field()

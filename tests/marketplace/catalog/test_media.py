@@ -179,3 +179,32 @@ def test_delete_media_removes_file_and_thumbnails(
         delete_product_media(user=staff, media=media)
     assert not product.media.exists()
     assert not default_storage.exists(name) and not default_storage.exists(thumb)
+
+
+MEDIA_CREATE = """mutation($p: ID!, $alt: String) {
+  productMediaCreate(product: $p, file: "image", alt: $alt) { media { url alt width height } errors { field code } } }"""
+
+
+def test_media_mutation_over_multipart(client, staff_and_product) -> None:
+    import json
+
+    from marketplace.accounts.services import create_token
+
+    staff, product = staff_and_product
+    _user, token = create_token(email=staff.email, password="test-password-123", request=None)
+    variables = json.dumps({"p": to_global_id("Product", product.pk), "alt": "Chai 500 ml"})
+
+    def post(data: bytes) -> dict:
+        response = client.post(
+            "/graphql/",
+            {"query": MEDIA_CREATE, "variables": variables, "image": _upload(data, "p.png")},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return response.json()["data"]["productMediaCreate"]
+
+    done = post(_image("PNG", size=(50, 40)))
+    assert done["errors"] == []
+    assert done["media"]["alt"] == "Chai 500 ml" and (done["media"]["width"], done["media"]["height"]) == (50, 40)
+    refused = post(b"not an image")
+    assert refused == {"media": None, "errors": [{"field": "file", "code": "INVALID_IMAGE"}]}
+    assert product.media.count() == 1
