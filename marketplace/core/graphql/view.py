@@ -29,9 +29,17 @@ def _needs_csrf_check(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+class OcopExecutionContext(DeferredExecutionContext):
+    """graphql-sync-dataloaders 0.1.1 calls handle_field_error(error, type) without the `path` graphql-core 3.2.14
+    requires, so any resolver error crashed the whole request; an absent path is allowed by CollectedErrors."""
+
+    def handle_field_error(self, error: Any, return_type: Any, path: Any = None) -> None:
+        return super().handle_field_error(error, return_type, path)
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class OcopGraphQLView(GraphQLView):
-    execution_context_class = DeferredExecutionContext
+    execution_context_class = OcopExecutionContext
 
     @method_decorator(ratelimit(key="ip", rate=_graphql_rate, block=True))
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
