@@ -1,34 +1,35 @@
-"""Reads shaped for the storefront pages. Everything starts from catalog.selectors.listed_products()."""
+"""Reads shaped for the storefront pages, on top of the catalog's storefront selectors (one rule for the API and
+the pages): listed_products() → filter_products → search_products/sort_products → storefront_page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from marketplace.catalog.models import Product, ProductGroup, ProductMedia, ProductSet, ProductVariant
-from marketplace.catalog.selectors import listed_condition, listed_products
-from marketplace.inventory.selectors import in_stock_condition
+from marketplace.catalog.selectors import (
+    filter_products,
+    listed_condition,
+    listed_products,
+    sort_products,
+    storefront_page,
+    storefront_products,
+)
+from marketplace.inventory.selectors import available_quantities
 
 PAGE_SIZE = 24
 
-
-def _first_media() -> Prefetch:
-    return Prefetch("media", queryset=ProductMedia.objects.order_by("position", "pk"), to_attr="media_list")
-
-
-def product_cards(queryset: QuerySet[Product] | None = None) -> QuerySet[Product]:
-    """Listed products with what a card shows, in a constant number of queries (1 + media prefetch)."""
-    queryset = listed_products() if queryset is None else queryset
-    active_variants = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
-    return (
-        queryset.select_related("producer__province", "current_certification", "product_set")
-        .annotate(
-            min_price=Subquery(active_variants.order_by("price").values("price")[:1], output_field=IntegerField()),
-            in_stock=Exists(active_variants.filter(in_stock_condition())),
-        )
-        .prefetch_related(_first_media())
-    )
+# storefront sort key → (catalog sort field, direction)
+SORTS = {
+    "relevance": ("relevance", "asc"),  # search only
+    "new": ("newest", "asc"),
+    "stars": ("stars", "desc"),
+    "price_asc": ("price", "asc"),
+    "price_desc": ("price", "desc"),
+    "name": ("name", "asc"),
+}
 
 
 @dataclass
@@ -42,45 +43,59 @@ class ListingFilters:
     sort: str = "new"
 
 
-SORTS = {
-    "new": ("-current_certification__decision_date", "name"),
-    "stars": ("-current_certification__stars", "name"),
-    "price_asc": ("min_price", "name"),
-    "price_desc": ("-min_price", "name"),
-    "name": ("name",),
-    "relevance": (),  # search only
-}
-
-
-def filtered_cards(base: QuerySet[Product], filters: ListingFilters) -> QuerySet[Product]:
-    queryset = product_cards(base)
+def filtered(base: QuerySet[Product], filters: ListingFilters, *, searching: bool = False) -> QuerySet[Product]:
+    """The catalog's filters and sorts, applied to an already listed (and maybe searched) queryset."""
+    wanted: dict = {}
     if filters.stars:
-        queryset = queryset.filter(current_certification__stars__gte=filters.stars)
+        wanted["min_stars"] = filters.stars
     if filters.province:
-        queryset = queryset.filter(producer__province__code=filters.province)
+        wanted["province"] = str(filters.province)
     if filters.commune:
-        queryset = queryset.filter(producer__commune__code=filters.commune)
-    if filters.price_min is not None:
-        queryset = queryset.filter(min_price__gte=filters.price_min)
-    if filters.price_max is not None:
-        queryset = queryset.filter(min_price__lte=filters.price_max)
+        wanted["commune"] = str(filters.commune)
+    if filters.price_min is not None or filters.price_max is not None:
+        wanted["price"] = {"gte": filters.price_min, "lte": filters.price_max}
     if filters.in_stock:
-        queryset = queryset.filter(in_stock=True)
-    if filters.sort == "relevance":
-        if "search_rank" in queryset.query.annotations:  # the catalog's search ranks its matches
-            return queryset.order_by("-search_rank", "-current_certification__stars", "name")
-        return queryset.order_by("-current_certification__stars", "name")
-    return queryset.order_by(*SORTS.get(filters.sort, SORTS["new"]))
+        wanted["in_stock"] = True
+    field, direction = SORTS.get(filters.sort, SORTS["new"])
+    return sort_products(filter_products(base, filters=wanted), field=field, direction=direction, searching=searching)
 
 
-def featured_products(limit: int = 8) -> QuerySet[Product]:
-    return product_cards(listed_products().filter(current_certification__stars__gte=4)).order_by(
-        "-current_certification__stars", "-current_certification__decision_date", "name"
-    )[:limit]
+def decorate(products: list[Product]) -> list[Product]:
+    """Give each card its lowest price, whether it can be bought online now, and its photos (one stock query)."""
+    variants = [variant for product in products for variant in product.variants.all()]
+    available = available_quantities([variant.pk for variant in variants])
+    for product in products:
+        prices = [variant.price for variant in product.variants.all()]
+        product.min_price = min(prices) if prices else None
+        product.in_stock = any(available.get(variant.pk, 0) > 0 for variant in product.variants.all())
+        product.media_list = list(product.media.all())
+    return products
 
 
-def newly_certified(limit: int = 8) -> QuerySet[Product]:
-    return product_cards().order_by("-current_certification__decision_date", "-pk")[:limit]
+def page_of(queryset: QuerySet[Product], number: str | int | None) -> Page:
+    """A page of cards: count, then the page's ids, then those rows with what a card needs (constant queries)."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(number)
+    start = (page.number - 1) * PAGE_SIZE
+    page.object_list = decorate(storefront_page(queryset, start, start + PAGE_SIZE)) if paginator.count else []
+    return page
+
+
+def cards(queryset: QuerySet[Product], limit: int) -> list[Product]:
+    return decorate(list(queryset[:limit]))
+
+
+def featured_products(limit: int = 8) -> list[Product]:
+    return cards(
+        storefront_products()
+        .filter(current_certification__stars__gte=4)
+        .order_by("-current_certification__stars", "-current_certification__decision_date", "name"),
+        limit,
+    )
+
+
+def newly_certified(limit: int = 8) -> list[Product]:
+    return cards(storefront_products().order_by("-current_certification__decision_date", "-pk"), limit)
 
 
 def groups_with_sets() -> QuerySet[ProductGroup]:
@@ -91,13 +106,15 @@ def groups_with_sets() -> QuerySet[ProductGroup]:
     return ProductGroup.objects.prefetch_related(Prefetch("product_sets", queryset=sets))
 
 
-def similar_products(product: Product | None, limit: int = 4) -> QuerySet[Product]:
-    queryset = product_cards()
+def similar_products(product: Product | None, *, product_set_id: int | None = None, limit: int = 4) -> list[Product]:
+    queryset = storefront_products()
     if product is not None:
         queryset = queryset.exclude(pk=product.pk).filter(
             Q(product_set_id=product.product_set_id) | Q(producer_id=product.producer_id)
         )
-    return queryset.order_by("-current_certification__stars", "name")[:limit]
+    elif product_set_id is not None:
+        queryset = queryset.filter(product_set_id=product_set_id)
+    return cards(queryset.order_by("-current_certification__stars", "name"), limit)
 
 
 def product_for_page(slug: str) -> Product | None:

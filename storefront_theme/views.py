@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,12 +12,11 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
 from marketplace.catalog.models import Product, ProductGroup, ProductSet
-from marketplace.catalog.selectors import listed_products
+from marketplace.catalog.selectors import listed_products, search_products
 from marketplace.geo.models import Commune, Province
 from marketplace.inventory.selectors import available_quantities, sales_points_stocking
 from marketplace.producers.models import Producer
 from storefront_theme import selectors
-from storefront_theme.search import search_products
 
 SEARCH_SUGGESTIONS = ["nước mắm", "mật ong", "chè", "gạo", "bánh", "nem chua"]
 
@@ -46,7 +44,7 @@ def _filters(request: HttpRequest, default_sort: str = "new") -> selectors.Listi
 
 
 def _page(request: HttpRequest, queryset) -> object:
-    return Paginator(queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return selectors.page_of(queryset, request.GET.get("page"))
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -62,12 +60,12 @@ def _listing_context(request: HttpRequest, base, *, searching: bool = False) -> 
         communes = Commune.objects.filter(province__code=filters.province).order_by("name")
     return {
         "filters": filters,
-        "page_obj": _page(request, selectors.filtered_cards(base, filters)),
+        "page_obj": _page(request, selectors.filtered(base, filters, searching=searching)),
         "provinces": Province.objects.order_by("name"),
         "communes": communes,
         "sorts": [
             *([("relevance", _("Phù hợp nhất"))] if searching else []),
-            ("new", _("Mới chứng nhận")),
+            ("new", _("Mới nhất")),
             ("stars", _("Nhiều sao nhất")),
             ("price_asc", _("Giá tăng dần")),
             ("price_desc", _("Giá giảm dần")),
@@ -206,9 +204,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def unlisted_product(request: HttpRequest, slug: str) -> HttpResponse:
     """404 for an unknown slug; 410 Gone for a product that was listed once. Both offer similar listed products."""
     gone = selectors.was_ever_listed(slug)
-    similar = selectors.similar_products(None)
-    if gone is not None:
-        similar = selectors.product_cards().filter(product_set_id=gone.product_set_id).order_by("name")[:4]
+    similar = selectors.similar_products(None, product_set_id=gone.product_set_id if gone else None)
     return render(
         request,
         "storefront/product_gone.html",
@@ -222,9 +218,7 @@ def producer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     producer = get_object_or_404(
         Producer.objects.select_related("province", "commune"), slug=slug, status=Producer.Status.ACTIVE
     )
-    products = selectors.product_cards(listed_products().filter(producer=producer)).order_by(
-        "-current_certification__stars", "name"
-    )
+    products = listed_products().filter(producer=producer).order_by("-current_certification__stars", "name", "pk")
     page_obj = _page(request, products)
     if not page_obj.object_list:
         raise Http404(_("Chủ thể này hiện không có sản phẩm OCOP đang bán."))
