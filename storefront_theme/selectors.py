@@ -85,7 +85,7 @@ def cards(queryset: QuerySet[Product], limit: int) -> list[Product]:
     return decorate(list(queryset[:limit]))
 
 
-def featured_products(limit: int = 8) -> list[Product]:
+def featured_products(limit: int = 6) -> list[Product]:
     return cards(
         storefront_products()
         .filter(current_certification__stars__gte=4)
@@ -94,7 +94,7 @@ def featured_products(limit: int = 8) -> list[Product]:
     )
 
 
-def newly_certified(limit: int = 8) -> list[Product]:
+def newly_certified(limit: int = 6) -> list[Product]:
     return cards(storefront_products().order_by("-current_certification__decision_date", "-pk"), limit)
 
 
