@@ -1,6 +1,5 @@
 // Progressive enhancement only: every page works without this file.
-// 1) A province <select data-communes="ID"> refills the commune <select id="ID"> from a small JSON endpoint.
-// 2) Filter <select>s submit their form on change.
+// A province <select data-communes="ID"> refills the commune <select id="ID"> from a small JSON endpoint.
 (function () {
   document.querySelectorAll("select[data-communes]").forEach(function (province) {
     province.addEventListener("change", function () {
