@@ -28,4 +28,5 @@ urlpatterns = [
     path("tai-khoan/dang-xuat/", account_views.SignOutView.as_view(), name="logout"),
     path("tai-khoan/don-hang/", account_views.my_orders, name="my_orders"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

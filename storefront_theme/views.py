@@ -243,3 +243,16 @@ def producers_with_listed_products():
     return Producer.objects.filter(
         status=Producer.Status.ACTIVE, pk__in=listed_products().values("producer_id")
     ).order_by("name")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers: product, producer and listing pages yes; carts, checkout, accounts and search results no."""
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {reverse(name)}" for name in ("storefront:cart", "storefront:checkout", "storefront:search")),
+        "Disallow: /tai-khoan/",
+        "Disallow: /don-hang/",
+        f"Sitemap: {request.build_absolute_uri(reverse('storefront:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

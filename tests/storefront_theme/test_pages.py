@@ -327,3 +327,11 @@ def test_product_page_costs_constant_queries(client, django_assert_max_num_queri
         client.get(f"/san-pham/{small.slug}/")
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(f"/san-pham/{big.slug}/").status_code == 200
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    text = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /thanh-toan/" in text and "Disallow: /san-pham/" not in text
