@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from marketplace.catalog.demo import load_catalog_extras
+from marketplace.inventory.demo import load_inventory_demo
 
 
 def load_admin(stdout: Callable[[str], None]) -> None:
@@ -24,4 +25,5 @@ def load_admin(stdout: Callable[[str], None]) -> None:
 
 # Apps append their loaders here as they land (lower floors first).
 LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
-LOADERS.append(load_catalog_extras)  # issue 3: variants, stock, stories, images for products the sync made
+LOADERS.append(load_catalog_extras)  # issue 3: variants, stories, images for products the sync made
+LOADERS.append(load_inventory_demo)  # warehouse stock for every variant without any
