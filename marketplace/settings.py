@@ -259,3 +259,9 @@ LOGGING = {
 SHOP_NAME = os.environ.get("SHOP_NAME", "Chợ OCOP")
 DEMO_ADMIN_EMAIL = "admin@ocop.local"
 DEMO_ADMIN_PASSWORD = "ocop-demo-2026"  # noqa: S105 - demo data only, printed by `make run`
+# Traceability (GS1 Digital Link pages, scan log, anti-counterfeit).
+TRACEABILITY_PAGE_TTL = env_int("TRACEABILITY_PAGE_TTL", 600)  # seconds a rendered lot page stays cached
+TRACEABILITY_MAX_SCANS_PER_SERIAL = env_int("TRACEABILITY_MAX_SCANS_PER_SERIAL", 20)
+TRACEABILITY_MAX_TRAVEL_KMH = env_int("TRACEABILITY_MAX_TRAVEL_KMH", 300)
+TRACEABILITY_SCAN_BUFFER = env_bool("TRACEABILITY_SCAN_BUFFER", True)  # buffer scans in Redis when REDIS_URL is set
+TRACEABILITY_TAG_KEY = os.environ.get("TRACEABILITY_TAG_KEY", "")  # defaults to a key derived from SECRET_KEY
