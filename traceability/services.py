@@ -11,7 +11,7 @@ import itertools
 import json
 import math
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +34,12 @@ SCAN_BUFFER_KEY = "trace:v1:scanbuf"
 
 
 # --- cache invalidation ----------------------------------------------------------------------------------------
+
+
+def after_write(callback: Callable[[], Any]) -> None:
+    """Bump now (so this request sees its change) and again on commit (so no reader re-caches pre-commit state)."""
+    callback()
+    transaction.on_commit(callback)
 
 
 def invalidate_lots(lots: Iterable[Lot]) -> int:
@@ -118,7 +124,7 @@ def create_lot(
         notes=normalize_text(notes),
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    transaction.on_commit(lambda: invalidate_lots([lot]))
+    after_write(lambda: invalidate_lots([lot]))
     return lot
 
 
@@ -136,7 +142,7 @@ def update_lot(*, user: Any, lot: Lot, **changes: Any) -> Lot:
     if lot.expiry_date and lot.expiry_date <= lot.production_date:
         raise DomainError("INVALID", "The expiry date must be after the production date.", field="expiryDate")
     lot.save()
-    transaction.on_commit(lambda: invalidate_lots([lot]))
+    after_write(lambda: invalidate_lots([lot]))
     return lot
 
 
@@ -272,7 +278,7 @@ def record_event(
         ]
     )
     touched = [item["lot"] for item in lots]
-    transaction.on_commit(lambda: invalidate_lots(touched))
+    after_write(lambda: invalidate_lots(touched))
     return event
 
 
@@ -541,7 +547,7 @@ def _check_anomalies(serial_id: int) -> None:
         unit.flag = flag
         unit.flagged_at = timezone.now()
         unit.save(update_fields=["flag", "flagged_at"])
-        transaction.on_commit(lambda: invalidate_lots([unit.lot]))
+        after_write(lambda: invalidate_lots([unit.lot]))
 
 
 @transaction.atomic
@@ -550,5 +556,5 @@ def clear_serial_flag(*, user: Any, unit: SerialUnit) -> SerialUnit:
     unit.flag = ""
     unit.flagged_at = None
     unit.save(update_fields=["flag", "flagged_at"])
-    transaction.on_commit(lambda: invalidate_lots([unit.lot]))
+    after_write(lambda: invalidate_lots([unit.lot]))
     return unit

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from marketplace.catalog.models import Certification, Product, ProductVariant
@@ -14,7 +13,7 @@ from traceability.models import Lot, SerialUnit, TraceEvent
 
 
 def _products_changed(product_ids: list[int]) -> None:
-    transaction.on_commit(lambda: services.invalidate_lots_of_products(product_ids))
+    services.after_write(lambda: services.invalidate_lots_of_products(product_ids))
 
 
 def on_certification(sender: Any, instance: Certification, **kwargs: Any) -> None:
@@ -37,18 +36,18 @@ def on_producer(sender: Any, instance: Producer, **kwargs: Any) -> None:
 
 def on_lot(sender: Any, instance: Lot, **kwargs: Any) -> None:
     pair = (instance.variant.gtin, instance.code)
-    transaction.on_commit(lambda: services.trace_cache.invalidate([pair]))
+    services.after_write(lambda: services.trace_cache.invalidate([pair]))
 
 
 def on_event(sender: Any, instance: TraceEvent, **kwargs: Any) -> None:
     lots = list(Lot.objects.filter(event_links__event_id=instance.pk).select_related("variant"))
     if lots:
-        transaction.on_commit(lambda: services.invalidate_lots(lots))
+        services.after_write(lambda: services.invalidate_lots(lots))
 
 
 def on_serial(sender: Any, instance: SerialUnit, **kwargs: Any) -> None:
     pair = (instance.variant.gtin, instance.lot.code)
-    transaction.on_commit(lambda: services.trace_cache.invalidate([pair]))
+    services.after_write(lambda: services.trace_cache.invalidate([pair]))
 
 
 def connect() -> None:
