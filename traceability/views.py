@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import (
     HttpRequest,
@@ -243,7 +242,19 @@ def _forbidden(exc: PermissionDeniedError) -> HttpResponse:
     return HttpResponse(exc.message, status=403, content_type="text/plain; charset=utf-8")
 
 
-@login_required
+def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """401 for anonymous callers (session or Bearer token expected); no redirect to a login page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return HttpResponse("Sign in first.", status=401, content_type="text/plain; charset=utf-8")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@signed_in
 @require_GET
 def lot_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     try:
@@ -256,7 +267,7 @@ def lot_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _download(labels.qr_png(uri), "image/png", f"lot-{lot.pk}.png")
 
 
-@login_required
+@signed_in
 @require_GET
 def serial_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     unit = get_object_or_404(SerialUnit.objects.select_related("lot__variant__product", "variant"), pk=pk)
@@ -270,7 +281,7 @@ def serial_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _download(labels.qr_png(uri), "image/png", f"serial-{unit.pk}.png")
 
 
-@login_required
+@signed_in
 @require_GET
 def lot_labels(request: HttpRequest, pk: int) -> HttpResponse:
     try:
