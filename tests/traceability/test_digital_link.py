@@ -59,7 +59,9 @@ def test_trailing_slash_is_tolerated_as_non_canonical() -> None:
 
 
 def test_build_uri() -> None:
-    uri = dl.build_uri("https://ocop.vn/", "8936012345674", lot="L1", expiry=datetime.date(2027, 6, 30), extra={"s": "x"})
+    uri = dl.build_uri(
+        "https://ocop.vn/", "8936012345674", lot="L1", expiry=datetime.date(2027, 6, 30), extra={"s": "x"}
+    )
     assert uri == f"https://ocop.vn/01/{GTIN}/10/L1?17=270630&s=x"
     assert dl.parse_uri(uri).lot == "L1"
 

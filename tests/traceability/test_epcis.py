@@ -187,6 +187,10 @@ def test_record_event_validates(lot: Any, staff: Any) -> None:
     assert {e.field for e in info.value.as_list()} == {"action", "lots"}
     with pytest.raises(DomainError):
         services.record_event(
-            user=staff, event_type="ObjectEvent", action="ADD", lots=[{"lot": lot}], event_time=timezone.now(),
+            user=staff,
+            event_type="ObjectEvent",
+            action="ADD",
+            lots=[{"lot": lot}],
+            event_time=timezone.now(),
             event_timezone_offset="7:00",
         )

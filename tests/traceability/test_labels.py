@@ -51,7 +51,9 @@ def test_label_sheet_pdf(client: Any, lot: Any, staff: Any) -> None:
     assert response.content.startswith(b"%PDF")
     assert b"DejaVu" in response.content  # the font is embedded
     serial_sheet = client.get(f"/truy-xuat/lo/{lot.pk}/nhan.pdf?serials=1").content
-    assert serial_sheet.count(b"/Type /Page\n") + serial_sheet.count(b"/Type /Page ") >= 2 or b"/Count 2" in serial_sheet
+    assert (
+        serial_sheet.count(b"/Type /Page\n") + serial_sheet.count(b"/Type /Page ") >= 2 or b"/Count 2" in serial_sheet
+    )
 
 
 def test_downloads_are_for_the_producers_staff(client: Any, lot: Any, stranger: Any) -> None:

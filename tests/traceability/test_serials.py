@@ -93,7 +93,9 @@ def test_plausible_travel_is_not_flagged(unit: SerialUnit) -> None:
     _kiosk("Điểm bán OCOP TP HCM", "8938600000026", 10.7769, 106.7009)
     now = timezone.now().timestamp()
     base = {"lot": unit.lot_id, "serial": unit.pk, "h": "x", "lang": "vi", "tag": True}
-    services.record_scans([{**base, "t": now - 2 * 86400, "k": "8938600000019"}, {**base, "t": now, "k": "8938600000026"}])
+    services.record_scans(
+        [{**base, "t": now - 2 * 86400, "k": "8938600000019"}, {**base, "t": now, "k": "8938600000026"}]
+    )
     unit.refresh_from_db()
     assert unit.flag == ""
 
