@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from fpdf import FPDF
 
 from traceability import digital_link, signing
 from traceability.models import Lot, SerialUnit
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs every glyph at INFO
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = FONT_DIR / "DejaVuSans.ttf"
@@ -96,7 +99,7 @@ def label_sheet_pdf(labels: list[Label]) -> bytes:
         tw = LABEL_W - (tx - x) - 3
         pdf.set_xy(tx, y + 3)
         pdf.set_font("DejaVu", "B", 7)
-        pdf.multi_cell(tw, 3.2, label.product[:70], new_x="LEFT", new_y="NEXT", max_line_height=3.2)
+        pdf.multi_cell(tw, 3.2, label.product[:70], align="L", new_x="LEFT", new_y="NEXT", max_line_height=3.2)
         pdf.set_font("DejaVu", "", 6.5)
         pdf.set_x(tx)
         pdf.cell(tw, 3.2, f"Lô/Lot: {label.lot}", new_x="LEFT", new_y="NEXT")
