@@ -21,4 +21,11 @@ def load_admin(stdout: Callable[[str], None]) -> None:
 
 
 # Apps append their loaders here as they land (lower floors first).
+def load_traceability_demo(stdout: Callable[[str], None]) -> None:
+    from traceability.demo import load_traceability_demo as load
+
+    load(stdout)
+
+
 LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
+LOADERS.append(load_traceability_demo)
