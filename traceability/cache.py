@@ -1,40 +1,111 @@
-"""Public-page cache keys. Each lot URI has a version token; bumping it retires every cached page of the lot.
+"""Public-page cache and scan buffer.
 
-Pages are cached per (GTIN, lot code[, serial], version, language, Vietnam date) — the date makes a certificate
-that lapses at midnight show as expired without any write.
+Each lot URI (GTIN, lot code) has a version token; bumping it retires every cached page of the lot. A cached page is
+stored as `version\\nlot_id\\nhtml` under a key without the version, so the warm path is ONE Redis round trip: a
+pipeline of GET version, GET page and RPUSH of the scan entry. Keys also carry the language and the Vietnam date (a
+certificate that lapses at midnight shows as expired without any write).
+
+With Redis (REDIS_URL) a raw client is used (Django's cache client is rebuilt per call and pickles values); without
+it, Django's local-memory cache stands in and scans are written directly.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
-PREFIX = "trace:v1"
+SCHEMA = "trace:v2"
+
+
+def _prefix() -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{SCHEMA}"
+
+
+@functools.cache
+def _client_for(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def redis_client() -> Any | None:
+    return _client_for(settings.REDIS_URL) if settings.REDIS_URL else None
 
 
 def version_key(gtin: str, lot_code: str) -> str:
-    return f"{PREFIX}:ver:{gtin}:{lot_code}"
+    return f"{_prefix()}:ver:{gtin}:{lot_code}"
 
 
-def current_version(gtin: str, lot_code: str) -> str:
-    key = version_key(gtin, lot_code)
-    version = cache.get(key)
-    if version is None:
-        version = uuid.uuid4().hex[:12]
-        cache.add(key, version, None)
-        version = cache.get(key) or version
-    return version
+def page_key(gtin: str, lot_code: str, language: str, day: str, variant: str = "-") -> str:
+    return f"{_prefix()}:page:{gtin}:{lot_code}:{language}:{day}:{variant}"
 
 
-def page_key(gtin: str, lot_code: str, version: str, language: str, day: str, variant: str = "-") -> str:
-    return f"{PREFIX}:page:{gtin}:{lot_code}:{version}:{language}:{day}:{variant}"
+def scan_buffer_key() -> str:
+    return f"{_prefix()}:scanbuf"
+
+
+def _new_version() -> bytes:
+    return uuid.uuid4().hex[:12].encode()
+
+
+def lookup(
+    gtin: str, lot_code: str, language: str, day: str, variant: str = "-", scan: bytes | None = None
+) -> tuple[bytes, tuple[int, str] | None, bool]:
+    """(version, (lot_id, html) or None, scan_pushed). With Redis, one round trip also buffers the scan entry."""
+    vkey, pkey = version_key(gtin, lot_code), page_key(gtin, lot_code, language, day, variant)
+    client = redis_client()
+    pushed = False
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        pipe.get(vkey)
+        pipe.get(pkey)
+        if scan is not None and settings.TRACEABILITY_SCAN_BUFFER:
+            pipe.rpush(scan_buffer_key(), scan)
+            pushed = True
+        results = pipe.execute()
+        version, payload = results[0], results[1]
+        if version is None:
+            version = _new_version()
+            client.set(vkey, version, nx=True)
+            version = client.get(vkey) or version
+    else:
+        found = cache.get_many([vkey, pkey])
+        version, payload = found.get(vkey), found.get(pkey)
+        if version is None:
+            cache.add(vkey, _new_version(), None)
+            version = cache.get(vkey)
+    if payload:
+        head_version, lot_id, html = payload.split(b"\n", 2)
+        if head_version == version:
+            return version, (int(lot_id), html.decode()), pushed
+    return version, None, pushed
+
+
+def store(
+    gtin: str, lot_code: str, language: str, day: str, version: bytes, lot_id: int, html: str, variant: str = "-"
+) -> None:
+    key = page_key(gtin, lot_code, language, day, variant)
+    value = version + b"\n" + str(lot_id).encode() + b"\n" + html.encode()
+    client = redis_client()
+    if client is not None:
+        client.set(key, value, ex=settings.TRACEABILITY_PAGE_TTL)
+    else:
+        cache.set(key, value, settings.TRACEABILITY_PAGE_TTL)
 
 
 def invalidate(pairs: Iterable[tuple[str | None, str]]) -> int:
     """Bump the version of each (gtin, lot code). Lots whose variant has no GTIN have no public page."""
-    keys = {version_key(gtin.zfill(14), code): uuid.uuid4().hex[:12] for gtin, code in pairs if gtin}
-    if keys:
+    keys = {version_key(gtin.zfill(14), code): _new_version() for gtin, code in pairs if gtin}
+    if not keys:
+        return 0
+    client = redis_client()
+    if client is not None:
+        client.mset(keys)
+    else:
         cache.set_many(keys, None)
     return len(keys)

@@ -30,9 +30,6 @@ from traceability import digital_link, epcis
 from traceability.models import EventLot, Lot, ScanLog, SerialUnit, Standard, TraceEvent, TraceLocation
 from traceability.selectors import gtin_forms
 
-SCAN_BUFFER_KEY = "trace:v1:scanbuf"
-
-
 # --- cache invalidation ----------------------------------------------------------------------------------------
 
 
@@ -423,46 +420,72 @@ def capture_document(*, user: Any, document: Any) -> list[TraceEvent]:
 # --- scan log and anomaly flags ---------------------------------------------------------------------------------
 
 
-def _redis() -> Any:
-    import redis
+def scan_entry(
+    *,
+    lot_id: int | None = None,
+    gtin: str = "",
+    lot_code: str = "",
+    serial_id: int | None = None,
+    kiosk: str = "",
+    client_hash: str = "",
+    language: str = "",
+    tag_valid: bool | None = None,
+) -> dict[str, Any]:
+    """One scan as a compact dict. The lot is named by id, or by (GTIN-14, lot code) when the page came from cache."""
+    entry: dict[str, Any] = {"t": round(timezone.now().timestamp(), 3), "h": client_hash, "lang": language}
+    if lot_id is not None:
+        entry["lot"] = lot_id
+    else:
+        entry["g"], entry["c"] = gtin, lot_code
+    if serial_id is not None:
+        entry["serial"] = serial_id
+    if kiosk:
+        entry["k"] = kiosk[:32]
+    if tag_valid is not None:
+        entry["tag"] = tag_valid
+    return entry
 
-    client = getattr(_redis, "client", None)
-    if client is None:
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        _redis.client = client
-    return client
+
+def encode_scan(entry: dict[str, Any]) -> bytes:
+    return json.dumps(entry, separators=(",", ":")).encode()
 
 
-def log_scan(
-    *, lot_id: int, serial_id: int | None, kiosk: str, client_hash: str, language: str, tag_valid: bool | None
-) -> None:
+def log_scan(entry: dict[str, Any]) -> None:
     """Log one scan cheaply: a Redis RPUSH (flushed in batches by a task) when Redis is set, else a direct insert."""
-    entry = {
-        "t": timezone.now().timestamp(),
-        "lot": lot_id,
-        "serial": serial_id,
-        "k": (kiosk or "")[:32],
-        "h": client_hash,
-        "lang": language,
-        "tag": tag_valid,
-    }
-    if settings.REDIS_URL and settings.TRACEABILITY_SCAN_BUFFER:
-        _redis().rpush(SCAN_BUFFER_KEY, json.dumps(entry, separators=(",", ":")))
+    client = trace_cache.redis_client()
+    if client is not None and settings.TRACEABILITY_SCAN_BUFFER:
+        client.rpush(trace_cache.scan_buffer_key(), encode_scan(entry))
         return
     record_scans([entry])
 
 
 def flush_scan_buffer(*, batch: int = 1000) -> int:
     """Move buffered scans into the database; returns how many. Safe to run concurrently (LPOP is atomic)."""
-    if not settings.REDIS_URL:
+    client = trace_cache.redis_client()
+    if client is None:
         return 0
     total = 0
     while True:
-        raw = _redis().lpop(SCAN_BUFFER_KEY, batch)
+        raw = client.lpop(trace_cache.scan_buffer_key(), batch)
         if not raw:
             return total
         record_scans([json.loads(item) for item in raw])
         total += len(raw)
+
+
+def _resolve_lot_ids(entries: Sequence[dict[str, Any]]) -> None:
+    """Fill entry["lot"] for entries that name their lot by (GTIN, code); unknown lots get None."""
+    pairs = {(e["g"], e["c"]) for e in entries if "lot" not in e and e.get("g")}
+    if not pairs:
+        return
+    forms = {form: gtin for gtin, _code in pairs for form in gtin_forms(gtin)}
+    rows = Lot.objects.filter(code__in={c for _g, c in pairs}, variant__gtin__in=list(forms)).values_list(
+        "pk", "variant__gtin", "code"
+    )
+    found = {(forms[gtin], code): pk for pk, gtin, code in rows}
+    for entry in entries:
+        if "lot" not in entry:
+            entry["lot"] = found.get((entry.get("g"), entry.get("c")))
 
 
 def _kiosk_locations(keys: set[str]) -> dict[str, StockLocation]:
@@ -492,6 +515,9 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 @transaction.atomic
 def record_scans(entries: Sequence[dict[str, Any]]) -> list[ScanLog]:
     """Insert scans, count them per serial and flag serials scanned too often or in impossible places."""
+    entries = [dict(e) for e in entries]
+    _resolve_lot_ids(entries)
+    entries = [e for e in entries if e.get("lot")]
     lot_ids = set(Lot.objects.filter(pk__in={e["lot"] for e in entries}).values_list("pk", flat=True))
     serial_ids = set(
         SerialUnit.objects.filter(pk__in={e["serial"] for e in entries if e.get("serial")}).values_list("pk", flat=True)

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -66,12 +65,26 @@ def _problem(request: HttpRequest, status: int, message_en: str, message_vi: str
         )
     response = HttpResponse(html, status=status)
     response["Content-Language"] = lang
+    # A bad or unknown code is the scanner's problem, not ours: don't write a WARNING per scan (Django's
+    # log_response skips responses marked as logged), so a flood of junk URIs cannot flood the logs.
+    response._has_been_logged = True
     return _cors(response)
 
 
-def _scan(request: HttpRequest, lot_id: int, serial_id: int | None, lang: str, tag_valid: bool | None) -> None:
-    services.log_scan(
+def _scan_entry(
+    request: HttpRequest,
+    lang: str,
+    *,
+    lot_id: int | None = None,
+    gtin: str = "",
+    lot_code: str = "",
+    serial_id: int | None = None,
+    tag_valid: bool | None = None,
+) -> dict[str, Any]:
+    return services.scan_entry(
         lot_id=lot_id,
+        gtin=gtin,
+        lot_code=lot_code,
         serial_id=serial_id,
         kiosk=request.GET.get("k", ""),
         client_hash=signing.coarse_client_hash(
@@ -109,18 +122,20 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     if link.cpv or not (link.lot or link.serial):
         return _not_found(request)
     if link.serial is None and not wants_linkset and link_type in (None, "gs1:defaultLink", "gs1:certificationInfo"):
-        # The hot path: a warm lot page costs two cache reads and one buffered scan entry.
-        version = trace_cache.current_version(link.gtin, link.lot)
-        key = trace_cache.page_key(link.gtin, link.lot, version, lang, str(today_in_vietnam()))
-        cached = cache.get(key)
+        # The hot path: a warm lot page is one Redis round trip (version, page, and the buffered scan entry).
+        day = str(today_in_vietnam())
+        entry = _scan_entry(request, lang, gtin=link.gtin, lot_code=link.lot)
+        version, cached, pushed = trace_cache.lookup(link.gtin, link.lot, lang, day, scan=services.encode_scan(entry))
         if cached is None:
             lot = selectors.lot_for_link(link)
             if lot is None:
                 return _not_found(request)
-            cached = (lot.pk, pages.render_lot_page(lot, lang=lang))
-            cache.set(key, cached, settings.TRACEABILITY_PAGE_TTL)
-        lot_id, html = cached
-        _scan(request, lot_id, None, lang, None)
+            html = pages.render_lot_page(lot, lang=lang)
+            trace_cache.store(link.gtin, link.lot, lang, day, version, lot.pk, html)
+        else:
+            html = cached[1]
+        if not pushed:
+            services.log_scan(entry)
         return _page_response(html, lang, link)
     unit = None
     if link.serial:
@@ -148,15 +163,16 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
         return _cors(HttpResponse(body, content_type="application/ld+json"))
     # A serialised unit's page: the lot page plus the genuineness check and any anomaly flag.
     tag_valid = signing.verify_serial_tag(link.gtin, unit.serial, link.extensions.get("s"))
-    version = trace_cache.current_version(link.gtin, lot.code)
+    day = str(today_in_vietnam())
     variant = f"{unit.serial}:{int(tag_valid)}:{unit.flag or '-'}"
-    key = trace_cache.page_key(link.gtin, lot.code, version, lang, str(today_in_vietnam()), variant)
-    html = cache.get(key)
-    if html is None:
+    version, cached, _pushed = trace_cache.lookup(link.gtin, lot.code, lang, day, variant)
+    if cached is None:
         lot = selectors.lot_for_link(digital_link.DigitalLink(gtin=link.gtin, lot=lot.code))
         html = pages.render_lot_page(lot, lang=lang, unit=unit, tag_valid=tag_valid)
-        cache.set(key, html, settings.TRACEABILITY_PAGE_TTL)
-    _scan(request, lot.pk, unit.pk, lang, tag_valid)
+        trace_cache.store(link.gtin, lot.code, lang, day, version, lot.pk, html, variant)
+    else:
+        html = cached[1]
+    services.log_scan(_scan_entry(request, lang, lot_id=lot.pk, serial_id=unit.pk, tag_valid=tag_valid))
     return _page_response(html, lang, link)
 
 

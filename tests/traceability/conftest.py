@@ -74,3 +74,10 @@ def token_for() -> Any:
 @pytest.fixture
 def program_office(db: Any) -> Any:
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+def scan(client: Any, url: str, **extra: Any) -> Any:
+    """GET a code's page, then flush the scan buffer (a no-op without Redis) as the periodic task would."""
+    response = client.get(url, **extra)
+    services.flush_scan_buffer()
+    return response

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test.utils import override_settings
 
-from tests.traceability.conftest import GTIN13, GTIN14
+from tests.traceability.conftest import GTIN13, GTIN14, scan
 from traceability import services
 from traceability.models import Lot, SerialUnit, TraceEvent
 
@@ -41,8 +41,8 @@ def test_public_lot_query(gql: Any, lot: Any, django_assert_max_num_queries: Any
 @override_settings(TRACEABILITY_MAX_SCANS_PER_SERIAL=1)
 def test_staff_see_downloads_and_flags(gql: Any, client: Any, lot: Any, staff: Any, token_for: Any) -> None:
     services.create_serials(user=staff, lot=lot, serials=["A1"])
-    client.get(f"/01/{GTIN14}/21/A1")
-    client.get(f"/01/{GTIN14}/21/A1")
+    scan(client, f"/01/{GTIN14}/21/A1")
+    scan(client, f"/01/{GTIN14}/21/A1")
     gql.authenticate(token_for(staff))
     data = gql.execute(LOT_QUERY, {"gtin": GTIN14, "lot": "L2026-07"})["lot"]
     assert data["qrPngUrl"].endswith(f"/truy-xuat/lo/{lot.pk}/qr.png")

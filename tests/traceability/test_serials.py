@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from marketplace.inventory.models import StockLocation
-from tests.traceability.conftest import GTIN14
+from tests.traceability.conftest import GTIN14, scan
 from traceability import labels, services, signing
 from traceability.models import ScanLog, SerialUnit, TraceLocation
 
@@ -36,20 +36,20 @@ def test_tag_is_short_and_constant_time_checked() -> None:
 def test_genuine_only_when_the_tag_verifies(client: Any, unit: SerialUnit) -> None:
     uri = labels.serial_uri(unit)
     path = uri.split("8000", 1)[1]
-    body = client.get(path).content.decode()
+    body = scan(client, path).content.decode()
     assert "Chính hãng" in body and "A0001" in body
     assert "Nước mắm Ba Làng" in body
-    forged = client.get(f"/01/{GTIN14}/21/A0001?s=AAAAAAAAAA").content.decode()
+    forged = scan(client, f"/01/{GTIN14}/21/A0001?s=AAAAAAAAAA").content.decode()
     assert "Chính hãng" not in forged and "Không xác thực được" in forged
-    bare = client.get(f"/01/{GTIN14}/21/A0001?lang=en").content.decode()
+    bare = scan(client, f"/01/{GTIN14}/21/A0001?lang=en").content.decode()
     assert "Genuine" not in bare and "could not be verified" in bare
     assert ScanLog.objects.filter(serial=unit).values_list("tag_valid", flat=True).count() == 3
 
 
 def test_serial_with_lot_in_path(client: Any, unit: SerialUnit) -> None:
     tag = signing.serial_tag(GTIN14, "A0001")
-    assert client.get(f"/01/{GTIN14}/10/L2026-07/21/A0001?s={tag}").status_code == 200
-    assert client.get(f"/01/{GTIN14}/10/OTHER/21/A0001").status_code == 404
+    assert scan(client, f"/01/{GTIN14}/10/L2026-07/21/A0001?s={tag}").status_code == 200
+    assert scan(client, f"/01/{GTIN14}/10/OTHER/21/A0001").status_code == 404
 
 
 @override_settings(TRACEABILITY_MAX_SCANS_PER_SERIAL=3)
@@ -57,15 +57,15 @@ def test_many_scans_flag_the_serial(client: Any, unit: SerialUnit) -> None:
     tag = signing.serial_tag(GTIN14, "A0001")
     url = f"/01/{GTIN14}/21/A0001?s={tag}"
     for _ in range(4):  # the 4th scan is one too many; the scan is logged after the page is served
-        assert "có thể là hàng giả" not in client.get(url).content.decode()
+        assert "có thể là hàng giả" not in scan(client, url).content.decode()
     unit.refresh_from_db()
     assert unit.flag == SerialUnit.Flag.MANY_SCANS and unit.scan_count == 4
-    body = client.get(url).content.decode()
+    body = scan(client, url).content.decode()
     assert "có thể là hàng giả" in body
-    assert "it may be a copy" in client.get(url + "&lang=en").content.decode()
+    assert "it may be a copy" in scan(client, url + "&lang=en").content.decode()
     # The sibling serial is not affected.
     other = SerialUnit.objects.get(serial="A0002")
-    assert "có thể là hàng giả" not in client.get(f"/01/{GTIN14}/21/{other.serial}").content.decode()
+    assert "có thể là hàng giả" not in scan(client, f"/01/{GTIN14}/21/{other.serial}").content.decode()
 
 
 def _kiosk(name: str, gln: str, lat: float, lon: float) -> StockLocation:
@@ -102,15 +102,15 @@ def test_plausible_travel_is_not_flagged(unit: SerialUnit) -> None:
 
 def test_kiosk_from_query_parameter(client: Any, unit: SerialUnit) -> None:
     kiosk = _kiosk("Ki-ốt sân bay Thọ Xuân", "8938600000019", 19.9017, 105.4678)
-    client.get(f"/01/{GTIN14}/21/A0001?k=8938600000019")
-    client.get(f"/01/{GTIN14}/10/L2026-07?k={kiosk.pk}")
+    scan(client, f"/01/{GTIN14}/21/A0001?k=8938600000019")
+    scan(client, f"/01/{GTIN14}/10/L2026-07?k={kiosk.pk}")
     assert ScanLog.objects.filter(sales_point=kiosk).count() == 2
 
 
 @override_settings(TRACEABILITY_MAX_SCANS_PER_SERIAL=1)
 def test_flag_shows_in_admin(client: Any, unit: SerialUnit, program_office: Any) -> None:
     for _ in range(2):
-        client.get(f"/01/{GTIN14}/21/A0001")
+        scan(client, f"/01/{GTIN14}/21/A0001")
     client.force_login(program_office)
     response = client.get("/admin/traceability/serialunit/?flag=many_scans")
     assert response.status_code == 200
@@ -130,4 +130,4 @@ def test_expiry_in_the_past_is_flagged_on_the_page(client: Any, lot: Any, staff:
     services.update_lot(
         user=staff, lot=lot, production_date=datetime.date(2020, 1, 1), expiry_date=datetime.date(2021, 1, 1)
     )
-    assert "ĐÃ HẾT HẠN" in client.get(f"/01/{GTIN14}/10/L2026-07").content.decode()
+    assert "ĐÃ HẾT HẠN" in scan(client, f"/01/{GTIN14}/10/L2026-07").content.decode()
