@@ -76,7 +76,7 @@ def _location_name(location: TraceLocation | None, uri: str) -> str:
 
 def timeline(lot: Lot) -> list[dict[str, Any]]:
     items = []
-    for event in selectors.lot_events(lot):
+    for event in selectors.lot_events(lot, with_links=False):
         items.append(
             {
                 "time": event.event_time.astimezone(VIETNAM),

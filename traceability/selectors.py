@@ -59,8 +59,10 @@ def serial_for_link(link: DigitalLink) -> SerialUnit | None:
     return qs.first()
 
 
-def lot_events(lot: Lot) -> list[TraceEvent]:
-    return list(events_queryset().filter(lot_links__lot=lot).distinct().order_by("event_time", "pk"))
+def lot_events(lot: Lot, *, with_links: bool = True) -> list[TraceEvent]:
+    """The lot's events in time order; `with_links` prefetches the lots of each event (EPCIS export needs them)."""
+    qs = events_queryset() if with_links else TraceEvent.objects.select_related("read_point", "biz_location")
+    return list(qs.filter(lot_links__lot=lot).distinct().order_by("event_time", "pk"))
 
 
 def lot_photo_url(lot: Lot) -> str | None:

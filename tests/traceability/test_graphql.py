@@ -119,3 +119,15 @@ def test_trace_event_record(gql: Any, lot: Any, staff: Any, stranger: Any, token
     assert gql.execute(EVENT_RECORD, bad)["traceEventRecord"]["errors"][0]["field"] == "bizStep"
     missing = {"input": dict(variables["input"], lots=[{"gtin": GTIN14, "lot": "X"}])}
     assert gql.execute(EVENT_RECORD, missing)["traceEventRecord"]["errors"][0]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_flagged_serials_cost_constant_queries(
+    gql: Any, lot: Any, staff: Any, token_for: Any, count: int, django_assert_max_num_queries: Any
+) -> None:
+    units = services.create_serials(user=staff, lot=lot, serials=[f"F{i}" for i in range(count)])
+    SerialUnit.objects.filter(pk__in=[u.pk for u in units]).update(flag="many_scans")
+    gql.authenticate(token_for(staff))
+    with django_assert_max_num_queries(4):
+        data = gql.execute("{ traceabilityFlaggedSerials { serial lotCode productName qrPngUrl } }")
+    assert len(data["traceabilityFlaggedSerials"]) == count
