@@ -7,6 +7,7 @@ the time-zone offset it happened in (EPCIS `eventTimeZoneOffset`, "+07:00" in Vi
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,13 @@ class Standard(models.TextChoices):
     TCVN = "TCVN", "TCVN"
     HACCP = "HACCP", "HACCP"
     ISO22000 = "ISO22000", "ISO 22000"
+
+
+def validate_gln(value: str) -> None:
+    from traceability.digital_link import is_valid_gln
+
+    if value and not is_valid_gln(value):
+        raise ValidationError(_("GLN phải có 13 chữ số với số kiểm tra đúng."), code="invalid")
 
 
 class TraceLocation(models.Model):
@@ -43,7 +51,7 @@ class TraceLocation(models.Model):
     )
     commune = models.ForeignKey("geo.Commune", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    gln = models.CharField(_("GLN"), max_length=13, null=True, blank=True, unique=True)
+    gln = models.CharField(_("GLN"), max_length=13, null=True, blank=True, unique=True, validators=[validate_gln])
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
