@@ -7,6 +7,7 @@ TRACEABILITY_TAG_KEY to keep tags stable across SECRET_KEY rotations.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -16,9 +17,13 @@ from django.conf import settings
 TAG_LENGTH = 10  # base64url characters = 60 bits: enough against guessing, short enough for the QR
 
 
+@functools.lru_cache(maxsize=16)
+def _derive(secret: str, purpose: str) -> bytes:
+    return hmac.new(secret.encode(), f"ocop.traceability.{purpose}".encode(), hashlib.sha256).digest()
+
+
 def _key(purpose: str) -> bytes:
-    secret = (getattr(settings, "TRACEABILITY_TAG_KEY", "") or settings.SECRET_KEY).encode()
-    return hmac.new(secret, f"ocop.traceability.{purpose}".encode(), hashlib.sha256).digest()
+    return _derive(getattr(settings, "TRACEABILITY_TAG_KEY", "") or settings.SECRET_KEY, purpose)
 
 
 def serial_tag(gtin: str, serial: str) -> str:

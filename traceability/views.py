@@ -74,6 +74,7 @@ def _problem(request: HttpRequest, status: int, message_en: str, message_vi: str
 def _scan_entry(
     request: HttpRequest,
     lang: str,
+    day: str,
     *,
     lot_id: int | None = None,
     gtin: str = "",
@@ -88,7 +89,7 @@ def _scan_entry(
         serial_id=serial_id,
         kiosk=request.GET.get("k", ""),
         client_hash=signing.coarse_client_hash(
-            request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""), str(today_in_vietnam())
+            request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""), day
         ),
         language=lang,
         tag_valid=tag_valid,
@@ -124,7 +125,7 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     if link.serial is None and not wants_linkset and link_type in (None, "gs1:defaultLink", "gs1:certificationInfo"):
         # The hot path: a warm lot page is one Redis round trip (version, page, and the buffered scan entry).
         day = str(today_in_vietnam())
-        entry = _scan_entry(request, lang, gtin=link.gtin, lot_code=link.lot)
+        entry = _scan_entry(request, lang, day, gtin=link.gtin, lot_code=link.lot)
         version, cached, pushed = trace_cache.lookup(link.gtin, link.lot, lang, day, scan=services.encode_scan(entry))
         if cached is None:
             lot = selectors.lot_for_link(link)
@@ -172,7 +173,7 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
         trace_cache.store(link.gtin, lot.code, lang, day, version, lot.pk, html, variant)
     else:
         html = cached[1]
-    services.log_scan(_scan_entry(request, lang, lot_id=lot.pk, serial_id=unit.pk, tag_valid=tag_valid))
+    services.log_scan(_scan_entry(request, lang, day, lot_id=lot.pk, serial_id=unit.pk, tag_valid=tag_valid))
     return _page_response(html, lang, link)
 
 

@@ -142,3 +142,14 @@ def test_with_redis_a_warm_page_costs_no_sql_and_scans_are_buffered(client: Any,
     assert ScanLog.objects.count() == 0
     assert services.flush_scan_buffer() == 2
     assert ScanLog.objects.filter(lot=lot).count() == 2
+
+
+@pytest.mark.redis
+def test_flush_task_moves_buffered_scans(client: Any, lot: Any) -> None:
+    from traceability.tasks import flush_scans
+
+    client.get(URL)
+    client.get(URL + "?lang=en")
+    assert flush_scans() == 2
+    assert flush_scans() == 0
+    assert ScanLog.objects.filter(lot=lot).count() == 2
