@@ -49,6 +49,11 @@ def scan_buffer_key() -> str:
     return f"{_prefix()}:scanbuf"
 
 
+def _version_ttl() -> int:
+    # Versions may lapse (a lapsed one just means a re-render), so junk codes cannot fill Redis with keys.
+    return max(2 * settings.TRACEABILITY_PAGE_TTL, 3600)
+
+
 def _new_version() -> bytes:
     return uuid.uuid4().hex[:12].encode()
 
@@ -71,13 +76,13 @@ def lookup(
         version, payload = results[0], results[1]
         if version is None:
             version = _new_version()
-            client.set(vkey, version, nx=True)
+            client.set(vkey, version, nx=True, ex=_version_ttl())
             version = client.get(vkey) or version
     else:
         found = cache.get_many([vkey, pkey])
         version, payload = found.get(vkey), found.get(pkey)
         if version is None:
-            cache.add(vkey, _new_version(), None)
+            cache.add(vkey, _new_version(), _version_ttl())
             version = cache.get(vkey)
     if payload:
         head_version, lot_id, html = payload.split(b"\n", 2)
@@ -105,7 +110,10 @@ def invalidate(pairs: Iterable[tuple[str | None, str]]) -> int:
         return 0
     client = redis_client()
     if client is not None:
-        client.mset(keys)
+        pipe = client.pipeline(transaction=False)
+        for key, value in keys.items():
+            pipe.set(key, value, ex=_version_ttl())
+        pipe.execute()
     else:
-        cache.set_many(keys, None)
+        cache.set_many(keys, _version_ttl())
     return len(keys)

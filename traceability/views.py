@@ -54,16 +54,17 @@ def _cors(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@functools.lru_cache(maxsize=512)
+def _problem_html(status: int, message: str, lang: str) -> str:
+    with translation.override(lang):
+        return render_to_string("traceability/problem.html", {"status": status, "message": message, "lang": lang})
+
+
 def _problem(request: HttpRequest, status: int, message_en: str, message_vi: str) -> HttpResponse:
     lang = _language(request)
     if "application/json" in request.headers.get("Accept", "") or "linkset" in request.headers.get("Accept", ""):
         return _cors(JsonResponse({"status": status, "error": message_en, "error_vi": message_vi}, status=status))
-    with translation.override(lang):
-        html = render_to_string(
-            "traceability/problem.html",
-            {"status": status, "message": message_vi if lang == "vi" else message_en, "lang": lang},
-        )
-    response = HttpResponse(html, status=status)
+    response = HttpResponse(_problem_html(status, message_vi if lang == "vi" else message_en, lang), status=status)
     response["Content-Language"] = lang
     # A bad or unknown code is the scanner's problem, not ours: don't write a WARNING per scan (Django's
     # log_response skips responses marked as logged), so a flood of junk URIs cannot flood the logs.
@@ -129,14 +130,16 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
         version, cached, pushed = trace_cache.lookup(link.gtin, link.lot, lang, day, scan=services.encode_scan(entry))
         if cached is None:
             lot = selectors.lot_for_link(link)
-            if lot is None:
-                return _not_found(request)
-            html = pages.render_lot_page(lot, lang=lang)
-            trace_cache.store(link.gtin, link.lot, lang, day, version, lot.pk, html)
+            # Unknown lots are cached too (lot id 0), so hammering made-up codes costs no SQL; creating the lot bumps
+            # the version and retires the negative entry.
+            lot_id, html = (lot.pk, pages.render_lot_page(lot, lang=lang)) if lot else (0, "")
+            trace_cache.store(link.gtin, link.lot, lang, day, version, lot_id, html)
         else:
-            html = cached[1]
-        if not pushed:
-            services.log_scan(entry)
+            lot_id, html = cached
+        if not pushed and lot_id:
+            services.log_scan(dict(entry, lot=lot_id))  # the lot is known here: no look-up when writing directly
+        if not lot_id:
+            return _not_found(request)
         return _page_response(html, lang, link)
     unit = None
     if link.serial:

@@ -116,3 +116,20 @@ def test_options_for_cors(client: Any, db: Any) -> None:
     response = client.options(f"/01/{GTIN14}/10/L2026-07")
     assert response.status_code == 204
     assert "GET" in response["Access-Control-Allow-Methods"]
+
+
+def test_unknown_lots_are_negatively_cached_until_created(client: Any, lot: Any, staff: Any) -> None:
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from traceability import services
+
+    url = f"/01/{GTIN14}/10/LATER"
+    assert client.get(url).status_code == 404
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 404
+    assert not [q for q in queries.captured_queries if "traceability_lot" in q["sql"]]
+    services.create_lot(user=staff, variant=lot.variant, code="LATER", production_date=datetime.date(2026, 8, 1))
+    assert client.get(url).status_code == 200
