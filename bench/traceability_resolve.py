@@ -180,7 +180,10 @@ def main() -> None:
         for name, url, script in cases:
             results[name] = run_wrk(url, args.duration, args.connections, script)
         ceiling = results["static file (ceiling)"]["rps"]
-        print(f"\ngunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, same 2 cores")
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        print(
+            f"\ngunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, same 2 cores; load avg {load}"
+        )
         print(f"{'case':28} {'req/s':>9} {'p99 ms':>8} {'% static':>9} {'non-2xx':>8}")
         for name, figures in results.items():
             print(

@@ -97,7 +97,7 @@ def _scan_entry(
     )
 
 
-@ratelimit(key="ip", rate="240/m", block=True)
+@ratelimit(key="ip", rate=lambda group, request: settings.TRACEABILITY_RATE_LIMIT, block=True)
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     if request.method == "OPTIONS":

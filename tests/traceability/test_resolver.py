@@ -133,3 +133,9 @@ def test_unknown_lots_are_negatively_cached_until_created(client: Any, lot: Any,
     assert not [q for q in queries.captured_queries if "traceability_lot" in q["sql"]]
     services.create_lot(user=staff, variant=lot.variant, code="LATER", production_date=datetime.date(2026, 8, 1))
     assert client.get(url).status_code == 200
+
+
+def test_rate_limited(client: Any, lot: Any, settings: Any) -> None:
+    settings.TRACEABILITY_RATE_LIMIT = "3/m"
+    codes = [client.get(f"/01/{GTIN14}/10/L2026-07").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
