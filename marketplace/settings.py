@@ -265,6 +265,7 @@ TRACEABILITY_MAX_SCANS_PER_SERIAL = env_int("TRACEABILITY_MAX_SCANS_PER_SERIAL",
 TRACEABILITY_MAX_TRAVEL_KMH = env_int("TRACEABILITY_MAX_TRAVEL_KMH", 300)
 TRACEABILITY_SCAN_BUFFER = env_bool("TRACEABILITY_SCAN_BUFFER", True)  # buffer scans in Redis when REDIS_URL is set
 TRACEABILITY_TAG_KEY = os.environ.get("TRACEABILITY_TAG_KEY", "")
+TRACEABILITY_LOCAL_TTL = float(os.environ.get("TRACEABILITY_LOCAL_TTL", "1"))  # per-worker memory copy, seconds
 TRACEABILITY_RATE_LIMIT = os.environ.get(
     "TRACEABILITY_RATE_LIMIT", "600/m"
 )  # code look-ups per client IP  # defaults to a key derived from SECRET_KEY

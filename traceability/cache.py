@@ -12,6 +12,7 @@ it, Django's local-memory cache stands in and scans are written directly.
 from __future__ import annotations
 
 import functools
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -58,6 +59,37 @@ def _new_version() -> bytes:
     return uuid.uuid4().hex[:12].encode()
 
 
+# Per-process copies of hot pages, trusted for TRACEABILITY_LOCAL_TTL seconds without asking Redis. Writes in this
+# process clear it at once; other workers see a change within that many seconds.
+_local: dict[str, tuple[float, tuple[int, str]]] = {}
+LOCAL_MAX = 2048
+
+
+def _local_get(key: str) -> tuple[int, str] | None:
+    hit = _local.get(key)
+    if hit is None:
+        return None
+    if hit[0] < time.monotonic():
+        _local.pop(key, None)
+        return None
+    return hit[1]
+
+
+def _local_put(key: str, value: tuple[int, str]) -> None:
+    ttl = settings.TRACEABILITY_LOCAL_TTL
+    if ttl <= 0:
+        return
+    if len(_local) >= LOCAL_MAX:
+        _local.clear()
+    _local[key] = (time.monotonic() + ttl, value)
+
+
+def lookup_local(gtin: str, lot_code: str, language: str, day: str, variant: str = "-") -> tuple[int, str] | None:
+    if settings.TRACEABILITY_LOCAL_TTL <= 0:
+        return None
+    return _local_get(page_key(gtin, lot_code, language, day, variant))
+
+
 def lookup(
     gtin: str, lot_code: str, language: str, day: str, variant: str = "-", scan: bytes | None = None
 ) -> tuple[bytes, tuple[int, str] | None, bool]:
@@ -87,7 +119,9 @@ def lookup(
     if payload:
         head_version, lot_id, html = payload.split(b"\n", 2)
         if head_version == version:
-            return version, (int(lot_id), html.decode()), pushed
+            value = (int(lot_id), html.decode())
+            _local_put(pkey, value)
+            return version, value, pushed
     return version, None, pushed
 
 
@@ -95,6 +129,7 @@ def store(
     gtin: str, lot_code: str, language: str, day: str, version: bytes, lot_id: int, html: str, variant: str = "-"
 ) -> None:
     key = page_key(gtin, lot_code, language, day, variant)
+    _local_put(key, (lot_id, html))
     value = version + b"\n" + str(lot_id).encode() + b"\n" + html.encode()
     client = redis_client()
     if client is not None:
@@ -108,6 +143,7 @@ def invalidate(pairs: Iterable[tuple[str | None, str]]) -> int:
     keys = {version_key(gtin.zfill(14), code): _new_version() for gtin, code in pairs if gtin}
     if not keys:
         return 0
+    _local.clear()
     client = redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)

@@ -124,23 +124,33 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     if link.cpv or not (link.lot or link.serial):
         return _not_found(request)
     if link.serial is None and not wants_linkset and link_type in (None, "gs1:defaultLink", "gs1:certificationInfo"):
-        # The hot path: a warm lot page is one Redis round trip (version, page, and the buffered scan entry).
+        # The hot path. A page this worker served in the last TRACEABILITY_LOCAL_TTL seconds is answered from memory
+        # and its scan is buffered after the response is sent; otherwise one Redis round trip fetches the version and
+        # the page and buffers the scan entry.
         day = str(today_in_vietnam())
         entry = _scan_entry(request, lang, day, gtin=link.gtin, lot_code=link.lot)
-        version, cached, pushed = trace_cache.lookup(link.gtin, link.lot, lang, day, scan=services.encode_scan(entry))
-        if cached is None:
-            lot = selectors.lot_for_link(link)
-            # Unknown lots are cached too (lot id 0), so hammering made-up codes costs no SQL; creating the lot bumps
-            # the version and retires the negative entry.
-            lot_id, html = (lot.pk, pages.render_lot_page(lot, lang=lang)) if lot else (0, "")
-            trace_cache.store(link.gtin, link.lot, lang, day, version, lot_id, html)
+        local = trace_cache.lookup_local(link.gtin, link.lot, lang, day)
+        if local is not None:
+            lot_id, html = local
+            pushed = False
         else:
-            lot_id, html = cached
-        if not pushed and lot_id:
-            services.log_scan(dict(entry, lot=lot_id))  # the lot is known here: no look-up when writing directly
+            version, cached, pushed = trace_cache.lookup(
+                link.gtin, link.lot, lang, day, scan=services.encode_scan(entry)
+            )
+            if cached is None:
+                lot = selectors.lot_for_link(link)
+                # Unknown lots are cached too (lot id 0), so hammering made-up codes costs no SQL; creating the lot
+                # bumps the version and retires the negative entry.
+                lot_id, html = (lot.pk, pages.render_lot_page(lot, lang=lang)) if lot else (0, "")
+                trace_cache.store(link.gtin, link.lot, lang, day, version, lot_id, html)
+            else:
+                lot_id, html = cached
         if not lot_id:
             return _not_found(request)
-        return _page_response(html, lang, link)
+        response = _page_response(html, lang, link)
+        if not pushed:
+            response.after_close = lambda: services.log_scan(dict(entry, lot=lot_id))
+        return response
     unit = None
     if link.serial:
         unit = selectors.serial_for_link(link)
@@ -180,8 +190,20 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _page_response(html, lang, link)
 
 
-def _page_response(html: str, lang: str, link: digital_link.DigitalLink) -> HttpResponse:
-    response = HttpResponse(html)
+class PageResponse(HttpResponse):
+    """Runs `after_close` once the server has sent the body (WSGI close()), off the client's wait."""
+
+    after_close: Callable[[], Any] | None = None
+
+    def close(self) -> None:
+        super().close()
+        if self.after_close is not None:
+            callback, self.after_close = self.after_close, None
+            callback()
+
+
+def _page_response(html: str, lang: str, link: digital_link.DigitalLink) -> PageResponse:
+    response = PageResponse(html)
     response["Content-Language"] = lang
     response["Vary"] = "Accept, Accept-Language"
     response["Cache-Control"] = "no-cache"  # every scan must reach us (the server-side cache keeps it fast)

@@ -81,3 +81,13 @@ def scan(client: Any, url: str, **extra: Any) -> Any:
     response = client.get(url, **extra)
     services.flush_scan_buffer()
     return response
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_pages() -> Any:
+    # Per-worker page copies live in process memory: no test may see another's.
+    from traceability import cache as trace_cache
+
+    trace_cache._local.clear()
+    yield
+    trace_cache._local.clear()

@@ -153,3 +153,15 @@ def test_flush_task_moves_buffered_scans(client: Any, lot: Any) -> None:
     assert flush_scans() == 2
     assert flush_scans() == 0
     assert ScanLog.objects.filter(lot=lot).count() == 2
+
+
+def test_local_copy_expires(client: Any, lot: Any, settings: Any) -> None:
+    from traceability import cache as trace_cache
+
+    settings.TRACEABILITY_LOCAL_TTL = 0.2
+    client.get(URL)
+    key = next(iter(trace_cache._local))
+    assert trace_cache._local_get(key) is not None
+    trace_cache._local[key] = (0.0, trace_cache._local[key][1])  # as if the TTL had passed
+    assert trace_cache._local_get(key) is None
+    assert client.get(URL).status_code == 200
