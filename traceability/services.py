@@ -5,11 +5,13 @@ Permissions are checked here: a producer's staff touch only their producer's lot
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import decimal
 import itertools
 import json
 import math
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -450,11 +452,36 @@ def encode_scan(entry: dict[str, Any]) -> bytes:
     return json.dumps(entry, separators=(",", ":")).encode()
 
 
+_pending: list[bytes] = []
+_pending_since = 0.0
+
+
+def _push_pending() -> None:
+    global _pending_since
+    client = trace_cache.redis_client()
+    if _pending and client is not None:
+        batch = _pending[:]
+        _pending.clear()
+        client.rpush(trace_cache.scan_buffer_key(), *batch)
+    _pending_since = 0.0
+
+
+atexit.register(_push_pending)
+
+
 def log_scan(entry: dict[str, Any]) -> None:
-    """Log one scan cheaply: a Redis RPUSH (flushed in batches by a task) when Redis is set, else a direct insert."""
+    """Log one scan cheaply. With Redis: kept in this worker's memory and pushed to a Redis list in batches
+    (TRACEABILITY_SCAN_BATCH entries or 1 s, whichever first; flushed at exit), then moved into ScanLog by the
+    `traceability.flush_scans` task. Without Redis: a direct insert."""
+    global _pending_since
     client = trace_cache.redis_client()
     if client is not None and settings.TRACEABILITY_SCAN_BUFFER:
-        client.rpush(trace_cache.scan_buffer_key(), encode_scan(entry))
+        now = time.monotonic()
+        if not _pending:
+            _pending_since = now
+        _pending.append(encode_scan(entry))
+        if len(_pending) >= settings.TRACEABILITY_SCAN_BATCH or now - _pending_since >= 1.0:
+            _push_pending()
         return
     record_scans([entry])
 
@@ -464,6 +491,7 @@ def flush_scan_buffer(*, batch: int = 1000) -> int:
     client = trace_cache.redis_client()
     if client is None:
         return 0
+    _push_pending()
     total = 0
     while True:
         raw = client.lpop(trace_cache.scan_buffer_key(), batch)

@@ -89,5 +89,7 @@ def _fresh_local_pages() -> Any:
     from traceability import cache as trace_cache
 
     trace_cache._local.clear()
+    services._pending.clear()
     yield
     trace_cache._local.clear()
+    services._pending.clear()
