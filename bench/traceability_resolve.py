@@ -144,7 +144,7 @@ def main() -> None:
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     started = time.perf_counter()
-    subprocess.run([*manage, "shell", "-c", SEED], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "shell", "--no-imports", "-c", SEED], env=env, check=True, cwd=ROOT)
     print(f"seeded in {time.perf_counter() - started:.1f} s")
 
     port = free_port()
@@ -195,7 +195,7 @@ def main() -> None:
         print(f"\ntarget (warm ≥ 1,000 req/s, p99 ≤ 50 ms, ≥ 25 % of static): {'met' if ok else 'NOT met'}")
         started = time.perf_counter()
         flushed = subprocess.run(
-            [*manage, "shell", "-c", "from traceability import services; print(services.flush_scan_buffer())"],
+            [*manage, "shell", "--no-imports", "-c", "from traceability import services; print(services.flush_scan_buffer())"],
             env=env,
             cwd=ROOT,
             capture_output=True,
