@@ -195,7 +195,13 @@ def main() -> None:
         print(f"\ntarget (warm ≥ 1,000 req/s, p99 ≤ 50 ms, ≥ 25 % of static): {'met' if ok else 'NOT met'}")
         started = time.perf_counter()
         flushed = subprocess.run(
-            [*manage, "shell", "--no-imports", "-c", "from traceability import services; print(services.flush_scan_buffer())"],
+            [
+                *manage,
+                "shell",
+                "--no-imports",
+                "-c",
+                "from traceability import services; print(services.flush_scan_buffer())",
+            ],
             env=env,
             cwd=ROOT,
             capture_output=True,
