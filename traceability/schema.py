@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from marketplace.catalog.models import ProductVariant
+from marketplace.catalog.schema import decode_id, global_id
 from marketplace.core.errors import DomainError
 from marketplace.core.graphql.mutations import BaseMutation
 from marketplace.core.graphql.types import error_type
@@ -153,6 +154,10 @@ class LotType(graphene.ObjectType):
     )
 
     @staticmethod
+    def resolve_id(lot: Lot, info: graphene.ResolveInfo) -> str:
+        return global_id("Lot", lot.pk)
+
+    @staticmethod
     def resolve_gtin(lot: Lot, info: graphene.ResolveInfo) -> str:
         return digital_link.normalize_gtin(lot.variant.gtin)
 
@@ -241,7 +246,7 @@ class Query(graphene.ObjectType):
 
 
 class LotCreateInput(graphene.InputObjectType):
-    variant_id = graphene.ID(required=True)
+    variant_id = graphene.ID(required=True, description="The ProductVariant's global id.")
     code = graphene.String(required=True)
     production_date = graphene.Date(required=True)
     expiry_date = graphene.Date()
@@ -262,7 +267,8 @@ class LotCreate(BaseMutation):
 
     @classmethod
     def perform(cls, root: Any, info: graphene.ResolveInfo, input: dict) -> dict:
-        variant = ProductVariant.objects.select_related("product").filter(pk=input["variant_id"]).first()
+        variant_pk = decode_id(input["variant_id"], "ProductVariant", field="variantId")
+        variant = ProductVariant.objects.select_related("product").filter(pk=variant_pk).first()
         if variant is None:
             raise DomainError("NOT_FOUND", "No such variant.", field="variantId")
         commune = None

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test.utils import override_settings
+from graphql_relay import to_global_id
 
 from tests.traceability.conftest import GTIN13, GTIN14, scan
 from traceability import services
@@ -69,7 +70,7 @@ mutation($input: LotCreateInput!) {
 def test_lot_create(gql: Any, product: Any, staff: Any, stranger: Any, token_for: Any) -> None:
     variables = {
         "input": {
-            "variantId": product.variants.get().pk,
+            "variantId": to_global_id("ProductVariant", str(product.variants.get().pk)),
             "code": "L-2026/08",
             "productionDate": "2026-08-01",
             "expiryDate": "2028-08-01",
