@@ -259,3 +259,14 @@ LOGGING = {
 SHOP_NAME = os.environ.get("SHOP_NAME", "Chợ OCOP")
 DEMO_ADMIN_EMAIL = "admin@ocop.local"
 DEMO_ADMIN_PASSWORD = "ocop-demo-2026"  # noqa: S105 - demo data only, printed by `make run`
+# Traceability (GS1 Digital Link pages, scan log, anti-counterfeit).
+TRACEABILITY_PAGE_TTL = env_int("TRACEABILITY_PAGE_TTL", 600)  # seconds a rendered lot page stays cached
+TRACEABILITY_MAX_SCANS_PER_SERIAL = env_int("TRACEABILITY_MAX_SCANS_PER_SERIAL", 20)
+TRACEABILITY_MAX_TRAVEL_KMH = env_int("TRACEABILITY_MAX_TRAVEL_KMH", 300)
+TRACEABILITY_SCAN_BUFFER = env_bool("TRACEABILITY_SCAN_BUFFER", True)  # buffer scans in Redis when REDIS_URL is set
+TRACEABILITY_TAG_KEY = os.environ.get("TRACEABILITY_TAG_KEY", "")
+TRACEABILITY_SCAN_BATCH = env_int("TRACEABILITY_SCAN_BATCH", 20)  # scans a worker keeps before one RPUSH
+TRACEABILITY_LOCAL_TTL = float(os.environ.get("TRACEABILITY_LOCAL_TTL", "1"))  # per-worker memory copy, seconds
+TRACEABILITY_RATE_LIMIT = os.environ.get(
+    "TRACEABILITY_RATE_LIMIT", "600/m"
+)  # code look-ups per client IP  # defaults to a key derived from SECRET_KEY

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from marketplace.catalog.demo import load_catalog_extras
 from marketplace.inventory.demo import load_inventory_demo
+from traceability.demo import load_traceability_demo
 
 
 def load_admin(stdout: Callable[[str], None]) -> None:
@@ -27,3 +28,4 @@ def load_admin(stdout: Callable[[str], None]) -> None:
 LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
 LOADERS.append(load_catalog_extras)  # issue 3: variants, stories, images for products the sync made
 LOADERS.append(load_inventory_demo)  # warehouse stock for every variant without any
+LOADERS.append(load_traceability_demo)
