@@ -20,5 +20,15 @@ def load_admin(stdout: Callable[[str], None]) -> None:
     stdout(f"admin: {user.email} ({'created' if created else 'kept'})")
 
 
+def load_registry_demo(stdout: Callable[[str], None]) -> None:
+    """The Thanh Hóa sample registry (in-repo copy), through the real sync: the demo catalog comes from it."""
+    from catalog_sync import services as sync_services
+    from catalog_sync.fixtures import SAMPLE_CSV
+
+    source = sync_services.source_for_location(str(SAMPLE_CSV), format="csv")
+    run = sync_services.run_sync(source=source, trigger="demo")
+    stdout(f"registry: {run.summary()}")
+
+
 # Apps append their loaders here as they land (lower floors first).
-LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
+LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin, load_registry_demo]
