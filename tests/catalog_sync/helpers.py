@@ -16,7 +16,7 @@ from marketplace.producers.models import Producer
 
 TODAY = datetime.date(2026, 7, 1)  # sample decisions span 2020–2026; fix "today" so the tests do not age
 SAMPLES = {"csv": SAMPLE_CSV, "xlsx": SAMPLE_XLSX, "json": FEED_PAGE1}
-_WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(catalog|producers)_', re.IGNORECASE)
+_WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(catalog_(?!sync)|producers_)', re.IGNORECASE)
 
 
 def sync(location: Any, **options: Any):
