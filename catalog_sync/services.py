@@ -41,7 +41,11 @@ def source_for_location(location: str, *, format: str | None = None) -> Registry
     source = RegistrySource.objects.filter(location=location).order_by("pk").first()
     if source is not None:
         return source
-    kind = RegistrySource.Kind.HTTP if is_url(location) else (format or guess_format(location) or "csv")
+    try:
+        open_source(location, format=format)  # refuses an unknown format before anything is recorded
+    except SourceError as exc:
+        raise DomainError(exc.code, str(exc), field="source")
+    kind = RegistrySource.Kind.HTTP if is_url(location) else (format or guess_format(location))
     digest = hashlib.sha256(location.encode()).hexdigest()[:8]
     name = f"{Path(location).name or location}"[:100] + f" ({digest})"
     return RegistrySource.objects.create(name=name, kind=kind, location=location)
