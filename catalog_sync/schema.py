@@ -32,7 +32,7 @@ RegistrySyncError = error_type("RegistrySyncError", RegistrySyncErrorCode)
 
 class RegistrySyncRunType(graphene.ObjectType):
     class Meta:
-        name = "RegistrySyncRun"
+        name = "SyncRun"
 
     id = graphene.ID(required=True)
     status = graphene.String(required=True)
