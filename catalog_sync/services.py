@@ -155,7 +155,7 @@ def _run(
     try:
         with transaction.atomic():
             try:
-                RegistrySource.objects.select_for_update(nowait=True).filter(pk=source.pk).first()
+                RegistrySource.objects.select_for_update(nowait=True, no_key=True).filter(pk=source.pk).first()
             except DatabaseError:
                 raise DomainError("SYNC_IN_PROGRESS", f"Nguồn '{source}' đang được đồng bộ / '{source}' is locked.")
             outcome = Applier(

@@ -24,7 +24,18 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 7, 1)
 
 
-def test_expiry_marks_past_certificates_and_notifies_once(django_capture_on_commit_callbacks):
+@pytest.fixture
+def eager_celery():
+    # With a Redis broker (CI's second pass) tasks would queue for a worker; run them here instead.
+    from marketplace.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_expiry_marks_past_certificates_and_notifies_once(django_capture_on_commit_callbacks, eager_celery):
     soon = ListedProductFactory(
         certification__decision_date=datetime.date(2023, 7, 20), certification__valid_until=datetime.date(2026, 7, 20)
     )
@@ -63,7 +74,7 @@ def test_expiry_marks_past_certificates_and_notifies_once(django_capture_on_comm
 def test_daily_task_is_in_the_beat_schedule_and_runs():
     entry = settings.CELERY_BEAT_SCHEDULE["catalog_sync.expire_certifications"]
     assert entry["task"] == "catalog_sync.tasks.expire_certifications"
-    assert expire_certifications.delay().get() == {"expired": 0, "notified": 0}
+    assert expire_certifications.apply().get() == {"expired": 0, "notified": 0}
 
 
 def test_source_schedule_creates_a_periodic_task():
