@@ -69,6 +69,26 @@ def chunked_filter(queryset: Any, field_name: str, values: Iterable[Any]) -> lis
     return out
 
 
+def update_from_values(model: Any, column: str, pairs: list[tuple[int, Any]]) -> None:
+    """One UPDATE … FROM (VALUES …) per batch: much cheaper than bulk_update's CASE WHEN on big batches.
+
+    Works on PostgreSQL and SQLite ≥ 3.33 (both name VALUES columns column1, column2).
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(column)
+    size = min(BATCH * 5, max(1, (connection.features.max_query_params or 60_000) // 2 - 10))
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), size):
+            batch = pairs[start : start + size]
+            values = ", ".join(["(%s, %s)"] * len(batch))
+            params = [value for pair in batch for value in pair]
+            cursor.execute(
+                f"UPDATE {table} SET {column} = v.column2 FROM (VALUES {values}) AS v "  # noqa: S608 - names quoted
+                f"WHERE {table}.id = v.column1",
+                params,
+            )
+
+
 def derived_key(province_folded: str, producer_name: str, product_name: str) -> str:
     """The identity of a product without a registry code: folded province + producer + product name."""
     basis = "|".join((province_folded, fold(producer_name), fold(product_name)))
@@ -216,6 +236,8 @@ class Applier:
         if row.commune:
             wanted["commune_text"] = row.commune
             wanted["commune_id"] = commune.pk if commune else None
+            if producer.commune_id != wanted["commune_id"]:
+                producer.commune = commune
         if row.legacy_district:
             wanted["legacy_district"] = row.legacy_district
         if row.address:
@@ -429,14 +451,14 @@ class Applier:
         if self.new_products:
             slugs = SlugPool(Product, 160)
             for product in self.new_products:
-                product.producer_id = product.producer.pk
+                product.producer = product.producer  # sets producer_id now that it exists; keeps the cache
                 product.slug = slugs.take(product.name)
                 product.search_document = build_search_document(product)
             Product.objects.bulk_create(self.new_products, batch_size=BATCH)
         if self.changed_products:
             fields = {"updated_at"}
             for product in self.changed_products:
-                product.producer_id = product.producer.pk
+                product.producer = product.producer
                 product.updated_at = self.now
                 document = build_search_document(product)
                 if document != product.search_document:
@@ -464,7 +486,9 @@ class Applier:
                 product.current_certification_id = cert.pk
                 changed.append(product)
         if changed:
-            Product.objects.bulk_update(changed, ["current_certification"], batch_size=BATCH)
+            update_from_values(
+                Product, "current_certification_id", [(p.pk, p.current_certification_id) for p in changed]
+            )
 
     def _mark_absent(self, present: set[str]) -> int:
         candidates = Product.objects.filter(
@@ -477,4 +501,3 @@ class Applier:
                 registry_absent_since=self.now, updated_at=self.now
             )
         return len(ids)
-

@@ -361,7 +361,7 @@ def grid_rows(rows: Iterable[list[Any]], *, has_default_province: bool) -> Itera
     mapping: dict[int, str] | None = None
     header_cells: list[Any] = []
     number = 0
-    for number, cells in enumerate(iterator, start=1):  # noqa: B007 - number is used after the loop
+    for number, cells in enumerate(iterator, start=1):
         cells = list(cells)
         candidate = map_header(cells)
         if "product_name" in candidate.values() and len(candidate) >= 3:
@@ -514,7 +514,9 @@ def parse_values(row_number: int, values: dict[str, Any], ref: Reference) -> Rec
                 )
             )
         else:
-            issues.append(_issue(row_number, "province", "REQUIRED", "thiếu tỉnh/thành phố", "province is missing", raw))
+            issues.append(
+                _issue(row_number, "province", "REQUIRED", "thiếu tỉnh/thành phố", "province is missing", raw)
+            )
 
     set_text = text("product_set")
     product_set_id = ref.product_set(values.get("product_set")) if set_text else None

@@ -328,11 +328,11 @@ def send_expiry_email(*, notice_id: int) -> bool:
                 subject=f"[OCOP] Chứng nhận {cert.product.name} hết hạn ngày {date}",
                 message=(
                     f"Kính gửi {producer.name},\n\n"
-                    f"Chứng nhận OCOP {cert.stars} sao của sản phẩm \"{cert.product.name}\" "
+                    f'Chứng nhận OCOP {cert.stars} sao của sản phẩm "{cert.product.name}" '
                     f"(quyết định {cert.decision_number}) hết hiệu lực ngày {date}. "
                     "Để tiếp tục, vui lòng nộp hồ sơ đánh giá lại trước ngày hết hạn; sau ngày đó sản phẩm "
                     "sẽ tạm ngừng hiển thị trên Chợ OCOP.\n\n"
-                    f"---\nThe OCOP certificate of \"{cert.product.name}\" ({cert.decision_number}) expires on "
+                    f'---\nThe OCOP certificate of "{cert.product.name}" ({cert.decision_number}) expires on '
                     f"{date}. File for re-evaluation before then; after that date the product is no longer listed."
                 ),
                 from_email=settings.DEFAULT_FROM_EMAIL,

@@ -127,7 +127,7 @@ def json_items(payload: Any) -> tuple[list[Any], str | None]:
         nxt = payload.get("next")
         return payload["results"], nxt if isinstance(nxt, str) and nxt else None
     raise SourceError(
-        "JSON không đúng dạng (cần danh sách hoặc {\"results\": [...], \"next\": ...})",
+        'JSON không đúng dạng (cần danh sách hoặc {"results": [...], "next": ...})',
         'JSON has the wrong shape (expected a list or {"results": [...], "next": ...})',
         code="WRONG_FORMAT",
     )

@@ -141,7 +141,11 @@ def test_graphql_mutation_for_program_office_only(gql, client):
         "errors": 1,
     }
     missing = gql.execute(MUTATION, {"id": "999999"})["registrySyncRun"]
-    assert missing["errors"][0] == {"field": "sourceId", "message": missing["errors"][0]["message"], "code": "NOT_FOUND"}
+    assert missing["errors"][0] == {
+        "field": "sourceId",
+        "message": missing["errors"][0]["message"],
+        "code": "NOT_FOUND",
+    }
 
 
 def test_demo_loader_goes_through_the_sync():

@@ -119,7 +119,14 @@ def test_pre_2025_province_names(text, codename):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("value", "number"),
-    [(9, 9), ("9", 9), ("9. Tương, nước mắm", 9), ("Tương, nước mắm, gia vị dạng lỏng", 9), ("Chè", 11), ("Mỹ phẩm", 19)],
+    [
+        (9, 9),
+        ("9", 9),
+        ("9. Tương, nước mắm", 9),
+        ("Tương, nước mắm, gia vị dạng lỏng", 9),
+        ("Chè", 11),
+        ("Mỹ phẩm", 19),
+    ],
 )
 def test_product_set_by_number_name_or_1048_sector(value, number):
     assert Reference.load().product_set(value) == ProductSet.objects.get(number=number).pk
@@ -186,8 +193,21 @@ def test_xlsx_with_title_rows_breaks_in_headers_excel_dates_and_a_total_row(tmp_
     sheet.append(["DANH SÁCH SẢN PHẨM OCOP NĂM 2024"])
     sheet.append(["(Kèm theo Quyết định số 3305/QĐ-UBND)"])
     sheet.append([])
-    sheet.append(["STT", "Tên\nsản phẩm", "TÊN CHỦ THỂ", "Tỉnh/ Thành phố", "Bộ sản phẩm", "Hạng\nsao", "Số QĐ", "Ngày QĐ"])
-    sheet.append([1, unicodedata.normalize("NFD", "Chè lam Phủ Quảng"), "HTX Phủ Quảng", "Thanh Hóa", 6, 3, "1/QĐ", datetime.datetime(2024, 8, 15)])
+    sheet.append(
+        ["STT", "Tên\nsản phẩm", "TÊN CHỦ THỂ", "Tỉnh/ Thành phố", "Bộ sản phẩm", "Hạng\nsao", "Số QĐ", "Ngày QĐ"]
+    )
+    sheet.append(
+        [
+            1,
+            unicodedata.normalize("NFD", "Chè lam Phủ Quảng"),
+            "HTX Phủ Quảng",
+            "Thanh Hóa",
+            6,
+            3,
+            "1/QĐ",
+            datetime.datetime(2024, 8, 15),
+        ]
+    )
     sheet.append([2, "Bánh gai", "Hộ Lê Văn Tứ", "Hà Nam", "Chế biến từ gạo, ngũ cốc", "4★", "1/QĐ", "15/8/2024"])
     sheet.append(["Tổng cộng: 2 sản phẩm"])
     path = tmp_path / "annex.xlsx"

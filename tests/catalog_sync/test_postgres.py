@@ -21,7 +21,9 @@ test_readme_cases_pg = test_sync.test_readme_cases
 test_rerun_writes_zero_rows_pg = test_sync.test_rerun_writes_zero_rows
 test_dry_run_writes_nothing_pg = test_sync.test_dry_run_writes_nothing
 test_snapshot_guard_pg = test_sync.test_snapshot_marks_absent_products_and_guard_refuses_too_many
-test_crash_leaves_catalog_unchanged_pg = test_sync.test_crash_mid_run_leaves_the_catalog_unchanged_and_the_next_run_converges
+test_crash_leaves_catalog_unchanged_pg = (
+    test_sync.test_crash_mid_run_leaves_the_catalog_unchanged_and_the_next_run_converges
+)
 
 
 @pytest.mark.django_db(transaction=True)
