@@ -54,6 +54,7 @@ class Outcome:
     listed_before: dict[int, int] = field(default_factory=dict)  # province id → listed products before the run
     delisted_by_province: dict[int, int] = field(default_factory=dict)
     absent_marked: int = 0
+    changes: list[str] = field(default_factory=list)  # the diff, one line per product: "+ key name", "~ …", "- …"
 
 
 def chunk_size() -> int:
@@ -375,6 +376,8 @@ class Applier:
                 self.new_products.append(product)
                 self.products[key] = product
                 outcome.created += 1
+                current = self.current[key]
+                outcome.changes.append(f"+ {key} {latest.product_name} ({current.stars}★ {current.decision_number})")
             else:
                 wanted = {"name": latest.product_name, "product_set_id": latest.product_set_id}
                 diff = [name for name, value in wanted.items() if getattr(product, name) != value]
@@ -396,6 +399,11 @@ class Applier:
                     self.changed_products.append(product)
                 if diff or changed or id(producer) in changed_producer_ids:
                     outcome.updated += 1
+                    current = self.current[key]
+                    what = ", ".join(diff) or ("certification" if changed else "producer")
+                    outcome.changes.append(
+                        f"~ {key} {latest.product_name} ({current.stars}★ {current.decision_number}; {what})"
+                    )
                 else:
                     outcome.unchanged += 1
             touched += 1
@@ -415,8 +423,11 @@ class Applier:
         outcome.listed_before = defaultdict(int)
         for province_id in listed_before.values():
             outcome.listed_before[province_id] += 1
+        names = {p.pk: (k, p.name) for k, p in self.products.items()}
         for pk, province_id in listed_before.items():
             if pk not in listed_after:
+                key, name = names.get(pk, (str(pk), ""))
+                outcome.changes.append(f"- {key} {name} (delisted)")
                 outcome.delisted += 1
                 outcome.delisted_by_province[province_id] = outcome.delisted_by_province.get(province_id, 0) + 1
         return outcome

@@ -191,6 +191,7 @@ def _run(
         source.etag = fetched.etag
         source.save(update_fields=["etag", "updated_at"])
     message = f"absent={outcome.absent_marked}" if snapshot else ""
+    run.changes = outcome.changes  # type: ignore[attr-defined] - the diff, for the caller to show (not stored)
     return _finish(run, SyncRun.Status.DRY_RUN if dry_run else SyncRun.Status.APPLIED, started, message=message)
 
 

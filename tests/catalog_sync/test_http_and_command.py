@@ -140,3 +140,12 @@ def test_run_sync_checks_permission(django_user_model):
     source = RegistrySource.objects.create(name="th", kind="csv", location=str(SAMPLE_CSV))
     with pytest.raises(PermissionDeniedError):
         run_sync(source=source, user=user, today=TODAY)
+
+
+def test_dry_run_prints_the_same_diff_as_the_real_run(capsys):
+    call_command("sync_registry", str(SAMPLE_CSV), "--dry-run")
+    dry = capsys.readouterr().out.splitlines()
+    call_command("sync_registry", str(SAMPLE_CSV))
+    real = capsys.readouterr().out.splitlines()
+    assert dry[0] == "+ 38-HH-0001 Mắm tôm Lê Gia (5★ 2531/QĐ-BNN-VPĐP)"
+    assert [line for line in dry if line != "dry run: nothing written"] == real

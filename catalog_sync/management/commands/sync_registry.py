@@ -11,6 +11,8 @@ from catalog_sync import services
 from catalog_sync.sources import FORMATS
 from marketplace.core.errors import DomainError
 
+MAX_DIFF_LINES = 200
+
 
 class Command(BaseCommand):
     help = "Make the catalog follow an OCOP certification registry file or feed (path or http(s) URL)."
@@ -50,6 +52,11 @@ class Command(BaseCommand):
         finally:
             for bar in bars:
                 bar.close()
+        changes = getattr(run, "changes", [])
+        for line in changes[:MAX_DIFF_LINES]:
+            self.stdout.write(line)
+        if len(changes) > MAX_DIFF_LINES:
+            self.stdout.write(f"… {len(changes) - MAX_DIFF_LINES} more")
         for issue in run.quarantined.all():
             self.stderr.write(f"row {issue.row_number} [{issue.column}] {issue.message_vi} / {issue.message_en}")
         if run.dry_run:
