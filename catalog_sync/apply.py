@@ -359,7 +359,7 @@ class Applier:
         changed_producer_ids = {id(p) for p in changed_producers}
 
         # 2. Products and their certifications.
-        touched = 0
+        touched = 0  # records since the last progress report
         for key, rows in groups.items():
             latest = rows[-1]
             producer = producer_of[key]
@@ -406,10 +406,11 @@ class Applier:
                     )
                 else:
                     outcome.unchanged += 1
-            touched += 1
-            if touched % 500 == 0:
-                self.progress(500)
-        self.progress(touched % 500)
+            touched += len(rows)
+            if touched >= 500:
+                self.progress(touched)
+                touched = 0
+        self.progress(touched)
 
         # 3. Writes, in dependency order.
         self._write_producers(changed_producers)
