@@ -20,11 +20,11 @@ from django.db import connection
 from marketplace.catalog.models import Certification, Product, ProductSet
 from marketplace.catalog.selectors import listed_products
 from marketplace.catalog.services import build_search_document
-from marketplace.core.text import fold, slugify_vi
+from marketplace.core.text import slugify_vi
 from marketplace.geo.models import Commune, Province
 from marketplace.producers.models import Producer
 
-from .parsing import Record
+from .parsing import Record, fold
 
 ACTIVE = Certification.Status.ACTIVE
 SUPERSEDED = Certification.Status.SUPERSEDED

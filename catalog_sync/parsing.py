@@ -7,12 +7,14 @@ Everything here is pure: the reference data (provinces, product sets, 1048 secto
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from marketplace.core.text import fold, normalize_text
+from marketplace.core.text import fold as _fold
+from marketplace.core.text import normalize_text
 
 from .provinces import ALIASES, OLD_TO_NEW
 
@@ -132,6 +134,12 @@ _KIND_PREFIXES = (
     ("doanh nghiep", "company"),
     ("dntn", "company"),
 )
+
+
+@functools.lru_cache(maxsize=65_536)
+def fold(value: str) -> str:
+    """core.text.fold, memoised: registry columns repeat the same provinces, sets, statuses and producers."""
+    return _fold(value)
 
 
 def header_key(text: Any) -> str | None:
@@ -316,7 +324,7 @@ def parse_tax_code(value: Any) -> str:
 
 
 def is_blank(values: Iterable[Any]) -> bool:
-    return all(text_of(v) == "" for v in values)
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
 def is_total_row(values: Iterable[Any]) -> bool:
@@ -381,8 +389,7 @@ def grid_rows(rows: Iterable[list[Any]], *, has_default_province: bool) -> Itera
         if is_blank(cells) or is_total_row(cells):
             continue
         values = {key: cells[index] if index < len(cells) else None for index, key in mapping.items()}
-        raw = {labels[index]: _jsonable(cells[index]) if index < len(cells) else None for index in mapping}
-        values["__raw__"] = raw
+        values["__raw__"] = (labels, cells)  # turned into a dict only if the row is quarantined
         yield row_number, values
 
 
@@ -403,8 +410,17 @@ def record_rows(
         if not checked:
             check_required(values.keys(), has_default_province=has_default_province)
             checked = True
-        values["__raw__"] = {str(k): _jsonable(v) for k, v in item.items()}
+        values["__raw__"] = item
         yield position, values
+
+
+def raw_of(values: dict[str, Any]) -> dict[str, Any]:
+    """The row as it was in the file (header → value), JSON-safe, for the quarantine."""
+    raw = values.get("__raw__") or {}
+    if isinstance(raw, tuple):
+        labels, cells = raw
+        return {labels[i]: _jsonable(cells[i]) if i < len(cells) else None for i in labels}
+    return {str(k): _jsonable(v) for k, v in raw.items()}
 
 
 def _jsonable(value: Any) -> Any:
@@ -422,9 +438,13 @@ def _issue(row: int, column: str, code: str, vi: str, en: str, raw: dict[str, An
 
 def parse_values(row_number: int, values: dict[str, Any], ref: Reference) -> Record | list[RowIssue]:
     """One mapped row → a Record, or the list of everything wrong with it."""
-    raw = values.get("__raw__", {})
+    raw: dict[str, Any] = {}  # filled in below only when the row has issues
     if values.get("__invalid__"):
-        return [RowIssue(row_number, "", "INVALID_ROW", "Dòng không phải một bản ghi", "Row is not a record", raw)]
+        return [
+            RowIssue(
+                row_number, "", "INVALID_ROW", "Dòng không phải một bản ghi", "Row is not a record", raw_of(values)
+            )
+        ]
     issues: list[RowIssue] = []
 
     def text(key: str) -> str:
@@ -583,6 +603,7 @@ def parse_values(row_number: int, values: dict[str, Any], ref: Reference) -> Rec
         )
 
     if issues:
+        raw.update(raw_of(values))  # every issue shares this dict
         return issues
     return Record(
         row_number=row_number,
