@@ -165,8 +165,11 @@ class Applier:
         for p in chunked_filter(Producer.objects.select_related("province"), "tax_code", missing_taxes):
             producers[p.pk] = p
 
-        products = {p.registry_key: p for p in Product.objects.filter(producer__province_id__in=self.provinces)}
-        for p in chunked_filter(Product.objects.all(), "registry_key", keys - products.keys()):
+        products = {
+            p.registry_key: p
+            for p in Product.objects.filter(producer__province_id__in=self.provinces).defer("description")
+        }
+        for p in chunked_filter(Product.objects.defer("description"), "registry_key", keys - products.keys()):
             products[p.registry_key] = p
         other = {p.producer_id for p in products.values()} - producers.keys()
         for p in chunked_filter(Producer.objects.select_related("province"), "pk", other):

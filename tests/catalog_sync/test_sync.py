@@ -259,3 +259,30 @@ def test_crash_mid_run_leaves_the_catalog_unchanged_and_the_next_run_converges(m
     Product.objects.all().delete()
     sync(SAMPLE_CSV)
     assert [row[:2] + row[4:] for row in catalog_picture()] == [row[:2] + row[4:] for row in fresh]
+
+
+def test_nfd_text_and_stray_whitespace_change_nothing(tmp_path):
+    import unicodedata
+
+    sync(SAMPLE_CSV)
+    text = SAMPLE_CSV.read_text(encoding="utf-8")
+    messy = unicodedata.normalize("NFD", text.replace(",Thanh Hóa,", ",  Thanh   Hóa ,").replace("3 sao", " 3★ "))
+    assert messy != text
+    path = tmp_path / "messy.csv"
+    path.write_text(messy, encoding="utf-8")
+    with WriteCounter() as counter:
+        run = sync(path)
+    assert counter.writes == []
+    assert (run.created, run.updated, run.unchanged, run.errors) == (0, 0, 24, 1)
+
+
+def test_pre_2025_province_and_derived_key_without_registry_code(tmp_path):
+    header = SAMPLE_CSV.read_text(encoding="utf-8").splitlines()[0]
+    row = ",,Gạo nếp cái hoa vàng,HTX Nông nghiệp Hà Nam,HTX,,,Xã Thanh Liêm,Thanh Liêm,Hà Nam,3,4 sao,Tỉnh,12/QĐ-UBND,01/03/2025,,Còn hiệu lực"
+    path = tmp_path / "hanam.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    assert sync(path).created == 1
+    rice = Product.objects.select_related("producer__province").get()
+    assert rice.producer.province.codename == "ninh_binh"
+    assert rice.registry_key.startswith("auto-")
+    assert sync(path).unchanged == 1  # the derived key is stable
