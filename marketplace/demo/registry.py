@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from marketplace.catalog.demo import load_catalog_extras
+
 
 def load_admin(stdout: Callable[[str], None]) -> None:
     User = get_user_model()
@@ -32,3 +34,4 @@ def load_registry_demo(stdout: Callable[[str], None]) -> None:
 
 # Apps append their loaders here as they land (lower floors first).
 LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin, load_registry_demo]
+LOADERS.append(load_catalog_extras)  # issue 3: variants, stock, stories, images for products the sync made
