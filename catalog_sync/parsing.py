@@ -315,6 +315,8 @@ def parse_kind(value: str, producer_name: str) -> str:
 
 def parse_tax_code(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():  # also NaN and ±inf
+            raise ValueError(value)
         text = str(int(value)).zfill(10)
     else:
         text = re.sub(r"[\s.]", "", normalize_text(value))

@@ -250,3 +250,11 @@ def test_csv_semicolon_and_cp1258(tmp_path):
     path.write_bytes(io.BytesIO(body.encode("utf-8")).getvalue())
     rows = open_source(str(path)).fetch().rows
     assert rows[0][1]["product_name"] == "A"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 2.5, -1])
+def test_odd_numeric_tax_codes_are_issues_not_crashes(value):
+    # Found by the property test: a float('inf') tax code used to raise OverflowError.
+    issues = parse_values(3, _row(tax_code=value), Reference.load())
+    assert [i.code for i in issues] == ["INVALID_TAX_CODE"]
