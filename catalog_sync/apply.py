@@ -146,7 +146,7 @@ class Applier:
     # --- reading -------------------------------------------------------------------------------------
     def _listed(self, province_ids: set[int]) -> dict[int, int]:
         rows = listed_products(today=self.today).filter(producer__province_id__in=province_ids)
-        return dict(rows.values_list("pk", "producer__province_id"))
+        return dict(rows.order_by().values_list("pk", "producer__province_id"))
 
     def _load(self, keys: set[str]) -> None:
         self.province_objs = {p.pk: p for p in Province.objects.all()}
