@@ -161,3 +161,15 @@ def test_demo_loader_goes_through_the_sync():
 
 def test_sample_sync_is_reusable_from_helpers():
     assert sync(SAMPLE_CSV).created == 24
+
+
+def test_scheduled_task_runs_an_enabled_source_and_skips_a_disabled_one():
+    from catalog_sync.tasks import run_registry_source
+
+    source = RegistrySource.objects.create(name="TH", kind="csv", location=str(SAMPLE_CSV))
+    result = run_registry_source.apply(args=[source.pk]).get()
+    assert result["status"] == "applied" and result["summary"].startswith("created=24")
+    assert SyncRun.objects.get().trigger == "schedule"
+    source.enabled = False
+    source.save()
+    assert run_registry_source.apply(args=[source.pk]).get()["code"] == "SOURCE_DISABLED"
