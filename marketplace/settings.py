@@ -164,6 +164,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic tasks in their AppConfig.ready()
+# Registry sync (catalog_sync): the snapshot delist guard, the HTTP client, the expiry notice lead time.
+REGISTRY_SYNC_MAX_DELIST_RATIO = float(os.environ.get("REGISTRY_SYNC_MAX_DELIST_RATIO", "0.10"))
+REGISTRY_SYNC_LOCK_TIMEOUT = env_int("REGISTRY_SYNC_LOCK_TIMEOUT", 3600)
+REGISTRY_HTTP_CONNECT_TIMEOUT = float(os.environ.get("REGISTRY_HTTP_CONNECT_TIMEOUT", "5"))
+REGISTRY_HTTP_READ_TIMEOUT = float(os.environ.get("REGISTRY_HTTP_READ_TIMEOUT", "30"))
+REGISTRY_HTTP_RETRIES = env_int("REGISTRY_HTTP_RETRIES", 3)
+REGISTRY_HTTP_BACKOFF = float(os.environ.get("REGISTRY_HTTP_BACKOFF", "0.5"))
+REGISTRY_EXPIRY_NOTICE_DAYS = env_int("REGISTRY_EXPIRY_NOTICE_DAYS", 30)
 
 # --- I18n, time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
