@@ -6,13 +6,22 @@ from types import ModuleType
 
 import graphene
 
+from catalog_sync import schema as catalog_sync_schema
 from marketplace.accounts import schema as accounts_schema
 from marketplace.catalog import schema as catalog_schema
 from marketplace.core import schema as core_schema
 from marketplace.geo import schema as geo_schema
+from traceability import schema as traceability_schema
 
 # Each app's schema module exposes `Query` and/or `Mutation`. Add new apps here, lower floors first.
-SCHEMA_MODULES: list[ModuleType] = [core_schema, accounts_schema, geo_schema, catalog_schema]
+SCHEMA_MODULES: list[ModuleType] = [
+    core_schema,
+    accounts_schema,
+    geo_schema,
+    catalog_schema,
+    catalog_sync_schema,
+    traceability_schema,
+]
 
 
 def _compose(kind: str) -> type[graphene.ObjectType] | None:

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from catalog_sync.demo import load_registry_demo
 from marketplace.catalog.demo import load_catalog_extras
+from marketplace.inventory.demo import load_inventory_demo
+from traceability.demo import load_traceability_demo
 
 
 def load_admin(stdout: Callable[[str], None]) -> None:
@@ -22,6 +25,11 @@ def load_admin(stdout: Callable[[str], None]) -> None:
     stdout(f"admin: {user.email} ({'created' if created else 'kept'})")
 
 
-# Apps append their loaders here as they land (lower floors first).
-LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
-LOADERS.append(load_catalog_extras)  # issue 3: variants, stock, stories, images for products the sync made
+# Run in this order: each loader builds on the ones before it (lower floors first).
+LOADERS: list[Callable[[Callable[[str], None]], None]] = [
+    load_admin,
+    load_registry_demo,  # producers, products, certifications from the sample registry, through the sync
+    load_catalog_extras,  # variants, prices, stories, images
+    load_inventory_demo,  # warehouse stock for every variant without any
+    load_traceability_demo,  # GTINs, lots and their journeys
+]
