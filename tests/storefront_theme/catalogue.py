@@ -57,7 +57,7 @@ def build(*, extra: int = 0, images: bool = False) -> dict:
     for i in range(extra):
         products.append(ListedProductFactory(name=f"Nước mắm truyền thống số {i + 1}", producer=producers[0]))
     fish = products[0]
-    VariantFactory(product=fish, name="chai 1 lít", price=210_000, gtin="08930000000017", sku="BL-1000")
+    VariantFactory(product=fish, name="chai 1 lít", price=210_000, gtin="08930000000019", sku="BL-1000")
     point = StockLocation.objects.create(
         name="Điểm bán OCOP sân bay Thọ Xuân",
         kind=StockLocation.Kind.SALES_POINT,

@@ -79,7 +79,7 @@ def test_search_never_shows_unlisted(client):
 def test_product_page(client):
     product = fish_sauce(certification__stars=5)
     variant = product.variants.first()
-    VariantFactory(product=product, name="chai 1 lít", price=210_000, gtin="08930000000017")
+    VariantFactory(product=product, name="chai 1 lít", price=210_000, gtin="08930000000019")
     point = StockLocation.objects.create(
         name="Điểm bán OCOP Sầm Sơn", kind=StockLocation.Kind.SALES_POINT, province=Province.objects.get(code=38)
     )
@@ -99,7 +99,7 @@ def test_product_page(client):
     assert {o["price"] for o in ld["offers"]} == {"120000", "210000"}
     assert all(o["priceCurrency"] == "VND" for o in ld["offers"])
     assert ld["offers"][0]["availability"] == "https://schema.org/InStock"
-    assert any(o.get("gtin") == "08930000000017" for o in ld["offers"])
+    assert any(o.get("gtin") == "08930000000019" for o in ld["offers"])
 
 
 def test_product_description_is_sanitised(client):
@@ -335,3 +335,17 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /thanh-toan/" in text and "Disallow: /san-pham/" not in text
+
+
+def test_scanning_a_packs_digital_link_lands_on_the_product_page(client):
+    product = fish_sauce()
+    VariantFactory(product=product, name="chai 1 lít", gtin="08930000000019")
+    from traceability.models import Lot
+
+    Lot.objects.create(
+        variant=product.variants.get(gtin="08930000000019"), code="L2611", production_date=today_in_vietnam()
+    )
+    response = client.get("/01/08930000000019/10/L2611?linkType=gs1:pip", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain and response.redirect_chain[-1][0].endswith(f"/san-pham/{product.slug}/")
+    assert "Thêm vào giỏ" in response.content.decode()
