@@ -8,20 +8,25 @@ crashes on variables without defaults and does not see variable values during va
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from graphene.validation import depth_limit_validator
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
+    parse,
+    specified_rules,
+    validate,
 )
 
 LIST_SIZE_ARGUMENTS = ("first", "last")
@@ -65,27 +70,48 @@ def selection_cost(
     return total
 
 
-def cost_limit_validator(max_cost: int, variables: dict[str, Any] | None = None) -> type[ValidationRule]:
-    class CostLimitRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
-            context: ValidationContext = self.context
-            fragments = {f.name.value: f for f in context.document.definitions if hasattr(f, "type_condition")}
-            cost = selection_cost(node.selection_set, fragments, variables or {})
-            if cost > max_cost:
-                name = node.name.value if node.name else "anonymous"
-                context.report_error(
-                    GraphQLError(
-                        f"Query '{name}' costs {cost}, above the limit of {max_cost}. Ask for fewer items or fields.",
-                        node,
-                        extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
-                    )
-                )
-
-    return CostLimitRule
+def query_cost(document: DocumentNode, operation: OperationDefinitionNode, variables: dict[str, Any]) -> int:
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    return selection_cost(operation.selection_set, fragments, variables)
 
 
-def validation_rules(variables: dict[str, Any] | None = None) -> list[type[ValidationRule]]:
-    return [
-        depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        cost_limit_validator(settings.GRAPHQL_MAX_COST, variables),
-    ]
+def cost_error(document: DocumentNode, variables: dict[str, Any] | None) -> GraphQLError | None:
+    """The error for the first operation over the cost limit, or None. Cheap: one walk of the document."""
+    max_cost = settings.GRAPHQL_MAX_COST
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        cost = query_cost(document, operation, variables or {})
+        if cost > max_cost:
+            name = operation.name.value if operation.name else "anonymous"
+            return GraphQLError(
+                f"Query '{name}' costs {cost}, above the limit of {max_cost}. Ask for fewer items or fields.",
+                operation,
+                extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
+            )
+    return None
+
+
+@lru_cache(maxsize=512)
+def _checked(schema: GraphQLSchema, query: str, max_depth: int) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, (error,)
+    errors = validate(schema, document, [*specified_rules, depth_limit_validator(max_depth=max_depth)])
+    return document, tuple(errors)
+
+
+def checked_document(
+    schema: GraphQLSchema, query: str, variables: dict[str, Any] | None
+) -> tuple[DocumentNode | None, list[GraphQLError]]:
+    """Parse and validate (the standard rules, depth, cost) before anything runs.
+
+    Parsing and the schema-only rules are cached per query text — storefronts send the same few queries over and
+    over — while the cost, which depends on the variables' page sizes, is checked on every request.
+    """
+    document, errors = _checked(schema, query, settings.GRAPHQL_MAX_DEPTH)
+    if document is None or errors:
+        return document, list(errors)
+    error = cost_error(document, variables)
+    return document, [error] if error else []

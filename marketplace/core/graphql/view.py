@@ -6,15 +6,16 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.decorators import ratelimit
-from graphene_django.views import GraphQLView
+from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, OperationType, execute, get_operation_ast
 from graphql_sync_dataloaders import DeferredExecutionContext
 
-from marketplace.core.graphql.limits import validation_rules
+from marketplace.core.graphql.limits import checked_document
 
 
 def _graphql_rate(group: str, request: HttpRequest) -> str:
@@ -56,6 +57,35 @@ class OcopGraphQLView(GraphQLView):
         return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
-        # Rules are built per request so the cost rule can read the variables' page sizes.
-        self.validation_rules = validation_rules(variables if isinstance(variables, dict) else {})
-        return super().execute_graphql_request(request, data, query, variables, operation_name, show_graphiql)
+        # graphene-django's own version re-parses and re-validates every request, and runs only the rules it is
+        # given (not the standard ones) when any are given. This one validates with all of them, from a cache.
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        schema = self.schema.graphql_schema
+        document, errors = checked_document(schema, query, variables if isinstance(variables, dict) else {})
+        if errors:
+            return ExecutionResult(data=None, errors=errors)
+        operation = get_operation_ast(document, operation_name)
+        if request.method.lower() == "get" and operation is not None and operation.operation != OperationType.QUERY:
+            if show_graphiql:
+                return None
+            raise HttpError(
+                HttpResponseNotAllowed(
+                    ["POST"], f"Can only perform a {operation.operation.value} operation from a POST request."
+                )
+            )
+        try:
+            return execute(
+                schema,
+                document,
+                root_value=self.get_root_value(request),
+                context_value=self.get_context(request),
+                variable_values=variables,
+                operation_name=operation_name,
+                middleware=self.get_middleware(request),
+                execution_context_class=self.execution_context_class,
+            )
+        except Exception as error:  # noqa: BLE001 - reported to the client as GraphQL errors, as graphene-django does
+            return ExecutionResult(errors=[error])

@@ -111,3 +111,23 @@ def test_responses_are_plain_utf8(gql) -> None:
     response = gql.raw("{ shop { name } }")
     assert "Chợ OCOP".encode() in response.content
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_standard_validation_still_runs_beside_the_limits(gql) -> None:
+    response = gql.raw("{ shop { nosuchfield } }")
+    assert response.status_code == 400
+    assert "Cannot query field 'nosuchfield' on type 'Shop'" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_cost_is_checked_per_request_even_when_the_query_is_cached(gql, settings) -> None:
+    query = "{ a: shop { name } b: shop { name } }"
+    assert gql.raw(query).status_code == 200
+    settings.GRAPHQL_MAX_COST = 3
+    assert gql.raw(query).json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+
+
+def test_mutations_over_get_are_refused(client) -> None:
+    response = client.get("/graphql/", {"query": 'mutation { tokenCreate(email:"a", password:"b") { token } }'})
+    assert response.status_code == 405
