@@ -349,3 +349,10 @@ def test_scanning_a_packs_digital_link_lands_on_the_product_page(client):
     assert response.status_code == 200
     assert response.redirect_chain and response.redirect_chain[-1][0].endswith(f"/san-pham/{product.slug}/")
     assert "Thêm vào giỏ" in response.content.decode()
+
+
+def test_certificate_and_producer_labels_in_english(client):
+    product = fish_sauce()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/san-pham/{product.slug}/").content.decode()
+    assert "Provincial level" in html and "Cooperative" in html and "Valid until" in html
