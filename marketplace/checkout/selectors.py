@@ -27,7 +27,7 @@ class LineSummary:
     available: int
 
     @property
-    def variant(self):  # noqa: ANN201
+    def variant(self):
         return self.line.variant
 
     @property
@@ -133,7 +133,9 @@ def summarize(checkout: Checkout) -> CheckoutSummary:
             if destination is not None
             else None
         )
-        parcels.append(Parcel(producer=producer, lines=plines, subtotal=subtotal, weight_grams=weight, shipping_price=price))
+        parcels.append(
+            Parcel(producer=producer, lines=plines, subtotal=subtotal, weight_grams=weight, shipping_price=price)
+        )
     subtotal = sum(ls.total for ls in lines)
     methods: list[DeliveryMethod] = []
     if lines and destination is not None:

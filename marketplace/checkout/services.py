@@ -294,9 +294,7 @@ def set_shipping_address(
 def set_delivery_method(*, checkout: Checkout, delivery_method_id: str) -> Checkout:
     _ensure_open(checkout)
     if checkout.province_id is None:
-        raise DomainError(
-            "SHIPPING_ADDRESS_REQUIRED", _("Hãy nhập địa chỉ giao hàng trước."), field="deliveryMethodId"
-        )
+        raise DomainError("SHIPPING_ADDRESS_REQUIRED", _("Hãy nhập địa chỉ giao hàng trước."), field="deliveryMethodId")
     summary = summarize(checkout)
     if delivery_method_id not in {m.id for m in summary.delivery_methods}:
         raise DomainError(
@@ -337,7 +335,9 @@ def validate_for_completion(summary: CheckoutSummary) -> list[DomainError]:
     if not checkout.email:
         errors.append(DomainError("EMAIL_REQUIRED", _("Hãy nhập e-mail."), field="email"))
     if checkout.province_id is None or checkout.commune_id is None:
-        errors.append(DomainError("SHIPPING_ADDRESS_REQUIRED", _("Hãy nhập địa chỉ giao hàng."), field="shippingAddress"))
+        errors.append(
+            DomainError("SHIPPING_ADDRESS_REQUIRED", _("Hãy nhập địa chỉ giao hàng."), field="shippingAddress")
+        )
     if summary.delivery_method is None:
         errors.append(
             DomainError("DELIVERY_METHOD_REQUIRED", _("Hãy chọn phương thức giao hàng."), field="deliveryMethod")
@@ -346,9 +346,7 @@ def validate_for_completion(summary: CheckoutSummary) -> list[DomainError]:
         errors.append(DomainError("PAYMENT_REQUIRED", _("Hãy chọn phương thức thanh toán."), field="payment"))
     elif checkout.payment_method == "stripe" and checkout.payment_amount != summary.total:
         errors.append(
-            DomainError(
-                "PAYMENT_REQUIRED", _("Tổng tiền đã thay đổi; hãy tạo lại thanh toán thẻ."), field="payment"
-            )
+            DomainError("PAYMENT_REQUIRED", _("Tổng tiền đã thay đổi; hãy tạo lại thanh toán thẻ."), field="payment")
         )
     for problem in summary.problems:
         if problem.code == "NOT_LISTED":

@@ -141,6 +141,9 @@ class Allocation(models.Model):
     quantity = models.PositiveIntegerField()
     consumed = models.BooleanField(default=False)
 
+    def __str__(self) -> str:
+        return f"{self.quantity} of stock {self.stock_id}"
+
 
 class OrderEvent(models.Model):
     class Type(models.TextChoices):

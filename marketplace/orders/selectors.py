@@ -28,7 +28,9 @@ def _digits(phone: str) -> str:
     return "0" + digits[2:] if digits.startswith("84") else digits
 
 
-def order_for_lookup(*, number: str, user: Any = None, email: str | None = None, phone: str | None = None) -> Order | None:
+def order_for_lookup(
+    *, number: str, user: Any = None, email: str | None = None, phone: str | None = None
+) -> Order | None:
     """A guest sees an order by number plus its e-mail or phone; its owner and the program office by number."""
     order = orders_with_details().filter(number=(number or "").strip().upper()).first()
     if order is None:

@@ -46,9 +46,7 @@ class LineInput:
     quantity: int
 
 
-def log_event(
-    order: Order, type: str, message: str = "", *, user: Any = None, data: dict | None = None
-) -> OrderEvent:
+def log_event(order: Order, type: str, message: str = "", *, user: Any = None, data: dict | None = None) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order, type=type, message=message[:255], data=data or {}, user=user if _is_user(user) else None
     )
@@ -157,7 +155,10 @@ def place_order(
     # Give each line its share of the allocated units (a variant may appear once per order).
     line_of_variant = {ol.variant_id: ol for ol in order_lines}
     Allocation.objects.bulk_create(
-        [Allocation(order_line=line_of_variant[a.variant_id], stock_id=a.stock_id, quantity=a.quantity) for a in allocated]
+        [
+            Allocation(order_line=line_of_variant[a.variant_id], stock_id=a.stock_id, quantity=a.quantity)
+            for a in allocated
+        ]
     )
     log_event(
         order,
@@ -166,10 +167,8 @@ def place_order(
         user=user,
         data={"total": order.total, "payment_method": payment_method},
     )
-    transaction.on_commit(lambda: order_placed.send(sender=Order, order=order))
+    order_placed.send(sender=Order, order=order)
     return order
-
-
 
 
 def derive_status(statuses: list[str]) -> str:

@@ -11,7 +11,9 @@ from marketplace.orders.models import Order, OrderEvent
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
 def send_order_confirmation(self, order_id: int) -> bool:
     # Idempotent: an order gets one confirmation, whoever retries.
-    if OrderEvent.objects.filter(order_id=order_id, type=OrderEvent.Type.EMAIL_SENT, data__kind="confirmation").exists():
+    if OrderEvent.objects.filter(
+        order_id=order_id, type=OrderEvent.Type.EMAIL_SENT, data__kind="confirmation"
+    ).exists():
         return False
     try:
         sent = emails.send_confirmation(order_id)
