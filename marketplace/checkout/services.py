@@ -359,7 +359,9 @@ def complete_checkout(*, checkout: Checkout, user: Any = None) -> Order:
     from marketplace.orders.tasks import send_order_confirmation
 
     with transaction.atomic():
-        locked = Checkout.objects.select_for_update().select_related("province", "commune").get(pk=checkout.pk)
+        locked = (
+            Checkout.objects.select_for_update(of=("self",)).select_related("province", "commune").get(pk=checkout.pk)
+        )
         if locked.order_id:
             return Order.objects.get(pk=locked.order_id)
         summary = summarize(locked)

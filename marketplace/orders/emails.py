@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from marketplace.core.money import format_vnd
-from marketplace.orders.models import Order
-from marketplace.orders.selectors import orders_with_details
+from marketplace.orders.models import Order, OrderLine
 
 
-def send_confirmation(order_id: int) -> bool:
-    order = orders_with_details().filter(pk=order_id).first()
+def send_confirmation(order_id: int) -> Order | None:
+    order = (
+        Order.objects.select_related("province", "commune")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("producer_id", "pk"))  # grouped by parcel
+        )
+        .filter(pk=order_id)
+        .first()
+    )
     if order is None:
-        return False
+        return None
     language = order.language if order.language in ("vi", "en") else "vi"
     with translation.override(language):
         context = {
@@ -38,4 +45,4 @@ def send_confirmation(order_id: int) -> bool:
         )
         body = render_to_string(template, context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
-    return True
+    return order

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from marketplace.orders import emails, services
-from marketplace.orders.models import Order, OrderEvent
+from marketplace.orders.models import OrderEvent
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
@@ -16,9 +16,10 @@ def send_order_confirmation(self, order_id: int) -> bool:
     ).exists():
         return False
     try:
-        sent = emails.send_confirmation(order_id)
+        order = emails.send_confirmation(order_id)
     except OSError as exc:  # SMTP trouble: try again later
         raise self.retry(exc=exc)
-    if sent:
-        services.record_email_sent(order=Order.objects.get(pk=order_id), kind="confirmation")
-    return sent
+    if order is None:
+        return False
+    services.record_email_sent(order=order, kind="confirmation")
+    return True

@@ -51,3 +51,14 @@ def two_producers(db):
     a = listed_variant(price=100_000, producer=ProducerFactory())
     b = listed_variant(price=60_000, producer=ProducerFactory())
     return a, b
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Run Celery tasks inline even when REDIS_URL gives the app a broker (mail lands in mail.outbox)."""
+    from marketplace.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
