@@ -22,3 +22,12 @@ def load_admin(stdout: Callable[[str], None]) -> None:
 
 # Apps append their loaders here as they land (lower floors first).
 LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
+
+
+def load_orders_demo(stdout: Callable[[str], None]) -> None:
+    from marketplace.payments.demo import load_orders_demo as load
+
+    load(stdout)
+
+
+LOADERS.append(load_orders_demo)

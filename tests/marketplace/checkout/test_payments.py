@@ -183,7 +183,7 @@ def test_webhook_before_completion_pays_the_order_when_placed(variant, client):
 
 
 def test_only_succeeded_marks_paid_and_short_amounts_do_not(variant, client):
-    checkout, payment, _req, _body = stripe_checkout(variant)
+    checkout, _payment, _req, _body = stripe_checkout(variant)
     order = checkout_services.complete_checkout(checkout=checkout)
     post_event(client, event("evt_p", "payment_intent.processing", "pi_123", order.total))
     post_event(client, event("evt_s", "payment_intent.succeeded", "pi_123", order.total - 1))
@@ -192,7 +192,7 @@ def test_only_succeeded_marks_paid_and_short_amounts_do_not(variant, client):
 
 
 def test_staff_refund_goes_through_stripe_and_reverses_the_ledger(variant, client, httpserver, settings):
-    checkout, payment, _req, _body = stripe_checkout(variant)
+    checkout, _payment, _req, _body = stripe_checkout(variant)
     order = checkout_services.complete_checkout(checkout=checkout)
     post_event(client, event("evt_ok", "payment_intent.succeeded", "pi_123", order.total))
     order.refresh_from_db()
