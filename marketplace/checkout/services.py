@@ -20,7 +20,7 @@ from marketplace.catalog.models import ProductVariant
 from marketplace.catalog.selectors import listed_condition
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.checkout.phone import normalize_phone
-from marketplace.checkout.selectors import CheckoutSummary, summarize
+from marketplace.checkout.selectors import HOME_DELIVERY, CheckoutSummary, summarize
 from marketplace.core.errors import DomainError, DomainErrors
 from marketplace.core.text import normalize_text
 from marketplace.geo.models import Commune, Province
@@ -295,8 +295,7 @@ def set_delivery_method(*, checkout: Checkout, delivery_method_id: str) -> Check
     _ensure_open(checkout)
     if checkout.province_id is None:
         raise DomainError("SHIPPING_ADDRESS_REQUIRED", _("Hãy nhập địa chỉ giao hàng trước."), field="deliveryMethodId")
-    summary = summarize(checkout)
-    if delivery_method_id not in {m.id for m in summary.delivery_methods}:
+    if delivery_method_id not in available_delivery_method_ids(checkout):
         raise DomainError(
             "INVALID_DELIVERY_METHOD", _("Phương thức giao hàng không khả dụng."), field="deliveryMethodId"
         )
@@ -306,7 +305,14 @@ def set_delivery_method(*, checkout: Checkout, delivery_method_id: str) -> Check
     return checkout
 
 
-@transaction.atomic
+def available_delivery_method_ids(checkout: Checkout) -> set[str]:
+    """Cheap check (one query) of what `summarize(...).delivery_methods` offers: home delivery to a known address."""
+    if checkout.province_id is None or not CheckoutLine.objects.filter(checkout=checkout).exists():
+        return set()
+    return {HOME_DELIVERY}
+
+
+@transaction.atomic(savepoint=False)
 def set_payment(*, checkout: Checkout, method: str, amount: int) -> Checkout:
     """Record the chosen payment method and the total it was started for (called by payments.services)."""
     _ensure_open(checkout)
@@ -318,7 +324,7 @@ def set_payment(*, checkout: Checkout, method: str, amount: int) -> Checkout:
     return checkout
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def reserve_order_number(*, checkout: Checkout) -> str:
     """The number the order will carry, fixed now (bank-transfer notes need it before the order exists)."""
     if not checkout.order_number:

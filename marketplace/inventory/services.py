@@ -75,29 +75,31 @@ def _plan(
     return plan, errors
 
 
-@transaction.atomic
 def reserve(*, checkout_token: str, quantities: Mapping[int, int], minutes: int) -> list[Reservation]:
     """Replace this checkout's holds with holds for `quantities` ({variant_id: units}) for `minutes` from now.
 
-    Raises INSUFFICIENT_STOCK (one error per short variant, field = variant id) and changes nothing then.
+    Raises INSUFFICIENT_STOCK (one error per short variant, field = variant id) before writing anything.
     Holds are advisory (not locked): allocation re-checks everything under locks.
     """
-    Reservation.objects.filter(checkout_token=checkout_token).delete()
     wanted = {vid: qty for vid, qty in quantities.items() if qty > 0}
-    if not wanted:
-        return []
-    stocks = list(online_stock().filter(variant_id__in=list(wanted)).order_by("pk"))
-    reserved = _reserved_by_others([s.pk for s in stocks], checkout_token)
-    plan, errors = _plan(stocks, wanted, reserved)
-    if errors:
-        raise DomainErrors(errors)
+    plan: list[AllocatedUnits] = []
+    if wanted:
+        stocks = list(online_stock().filter(variant_id__in=list(wanted)).order_by("pk"))
+        reserved = _reserved_by_others([s.pk for s in stocks], checkout_token)
+        plan, errors = _plan(stocks, wanted, reserved)
+        if errors:
+            raise DomainErrors(errors)
     expires_at = timezone.now() + datetime.timedelta(minutes=minutes)
-    return Reservation.objects.bulk_create(
-        [
-            Reservation(checkout_token=checkout_token, stock_id=p.stock_id, quantity=p.quantity, expires_at=expires_at)
-            for p in plan
-        ]
-    )
+    with transaction.atomic(savepoint=False):  # joins the caller's transaction when there is one
+        Reservation.objects.filter(checkout_token=checkout_token).delete()
+        return Reservation.objects.bulk_create(
+            [
+                Reservation(
+                    checkout_token=checkout_token, stock_id=p.stock_id, quantity=p.quantity, expires_at=expires_at
+                )
+                for p in plan
+            ]
+        )
 
 
 def release(*, checkout_token: str) -> int:

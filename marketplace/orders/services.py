@@ -56,7 +56,7 @@ def _is_user(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def place_order(
     *,
     checkout_token: str | None,

@@ -91,7 +91,7 @@ def create_payment(*, checkout: Checkout, gateway: str) -> Payment:
             )
         payment = existing
     else:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             if method == Payment.Gateway.BANK_TRANSFER:
                 number = checkout_services.reserve_order_number(checkout=checkout)
                 note = number.replace("-", "")
@@ -103,6 +103,8 @@ def create_payment(*, checkout: Checkout, gateway: str) -> Payment:
             payment = existing or Payment.objects.create(
                 checkout_token=token, gateway=method, amount=amount, transfer_note=note, qr_payload=qr
             )
+            checkout_services.set_payment(checkout=checkout, method=str(method), amount=amount)
+        return payment
     checkout_services.set_payment(checkout=checkout, method=str(method), amount=amount)
     return payment
 
@@ -157,7 +159,7 @@ def handle_stripe_event(event: Any) -> bool:
 
 def link_payments_to_order(*, order: Order) -> None:
     """An order was placed: attach its checkout's payments; a card payment that already succeeded pays it."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         payments = list(
             Payment.objects.select_for_update().filter(
                 checkout_token=order.checkout_token, gateway=order.payment_method
