@@ -100,10 +100,17 @@ def lines_of(checkout: Checkout) -> QuerySet[CheckoutLine]:
     )
 
 
-def summarize(checkout: Checkout) -> CheckoutSummary:
-    """Two queries (lines with listing flag, availability) whatever the number of lines."""
+def summarize(checkout: Checkout, *, check_stock: bool = True) -> CheckoutSummary:
+    """Two queries (lines with listing flag, availability) whatever the number of lines.
+
+    `check_stock=False` skips the availability query (and INSUFFICIENT_STOCK problems): for callers that only
+    need prices, or that re-check stock under locks anyway (completion).
+    """
     rows = list(lines_of(checkout))
-    available = available_quantities([r.variant_id for r in rows], exclude_checkout=str(checkout.token))
+    if check_stock:
+        available = available_quantities([r.variant_id for r in rows], exclude_checkout=str(checkout.token))
+    else:
+        available = {r.variant_id: r.quantity for r in rows}
     lines = [
         LineSummary(
             line=r,

@@ -370,7 +370,7 @@ def complete_checkout(*, checkout: Checkout, user: Any = None) -> Order:
         )
         if locked.order_id:
             return Order.objects.get(pk=locked.order_id)
-        summary = summarize(locked)
+        summary = summarize(locked, check_stock=False)  # allocation re-checks stock under row locks
         errors = validate_for_completion(summary)
         if errors:
             raise DomainErrors(errors)
