@@ -244,6 +244,7 @@ BANK_TRANSFER_ACCOUNT = os.environ.get("BANK_TRANSFER_ACCOUNT", "0011000000000")
 BANK_TRANSFER_ACCOUNT_NAME = os.environ.get("BANK_TRANSFER_ACCOUNT_NAME", "HTX OCOP MARKET")
 PLATFORM_COMMISSION_BP = env_int("PLATFORM_COMMISSION_BP", 800)  # default commission, basis points (8 %)
 ORDER_LOOKUP_RATE_LIMIT = os.environ.get("ORDER_LOOKUP_RATE_LIMIT", "30/m")
+CHECKOUT_CREATE_RATE_LIMIT = os.environ.get("CHECKOUT_CREATE_RATE_LIMIT", "60/m")  # new carts per client IP
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.conf import settings
 from django.utils.translation import get_language
+from django_ratelimit.core import is_ratelimited
 from graphql_relay import to_global_id
 
 from marketplace.checkout import selectors, services
@@ -39,6 +41,7 @@ class CheckoutErrorCode(graphene.Enum):
     GATEWAY_ERROR = "GATEWAY_ERROR"
     GATEWAY_NOT_CONFIGURED = "GATEWAY_NOT_CONFIGURED"
     PERMISSION_DENIED = "PERMISSION_DENIED"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 CheckoutError = error_type("CheckoutError", CheckoutErrorCode)
@@ -282,6 +285,10 @@ class CheckoutCreate(CheckoutMutation):
 
     @classmethod
     def perform(cls, root, info, input: Any) -> dict:
+        if is_ratelimited(
+            info.context, group="checkout-create", key="ip", rate=settings.CHECKOUT_CREATE_RATE_LIMIT, increment=True
+        ):
+            raise DomainError("RATE_LIMITED", "Too many new checkouts; wait a minute.")
         language = input.language or (get_language() or "vi")[:2]
         checkout = services.create_checkout(
             email=input.email or "", lines=_pairs(input.lines), user=info.context.user, language=language

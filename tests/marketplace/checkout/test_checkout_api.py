@@ -198,3 +198,47 @@ def test_query_budgets(gql, n, django_capture_on_commit_callbacks):
     assert data["errors"] == []
     assert len(ctx.captured_queries) <= 60, len(ctx.captured_queries)
     _assert_no_duplicates(ctx)
+
+
+def test_checkout_create_is_rate_limited(gql, settings):
+    settings.CHECKOUT_CREATE_RATE_LIMIT = "2/m"
+    v = listed_variant()
+    lines = [{"variantId": gid(v), "quantity": 1}]
+    create(gql, lines)
+    create(gql, lines)
+    data = gql.execute(CREATE, {"input": {"email": "a@example.com", "lines": lines}})["checkoutCreate"]
+    assert data["errors"][0]["code"] == "RATE_LIMITED"
+
+
+FULFIL = """mutation($id: ID!, $s: FulfilmentStatus!, $t: String) { orderFulfilmentUpdate(id: $id, status: $s, trackingNumber: $t) {
+  order { status paymentStatus } fulfilment { status trackingNumber } errors { field message code } } }"""
+CONFIRM = (
+    """mutation($n: String!) { orderConfirmBankTransfer(number: $n) { order { paymentStatus } errors { code } } }"""
+)
+
+
+def test_producer_moves_its_parcel_and_confirms_a_transfer(gql):
+    from marketplace.accounts import services as accounts
+    from marketplace.checkout import services as checkout_services
+    from tests.factories import ProducerStaffFactory
+
+    from .conftest import ready_checkout
+
+    v = listed_variant()
+    order = checkout_services.complete_checkout(checkout=ready_checkout([(v.pk, 1)], gateway="BANK_TRANSFER"))
+    fulfilment_id = to_global_id("Fulfilment", order.fulfilments.get().pk)
+    data = gql.execute(FULFIL, {"id": fulfilment_id, "s": "PACKED"})["orderFulfilmentUpdate"]
+    assert data["errors"][0]["code"] == "PERMISSION_DENIED"  # anonymous
+    assert (
+        gql.execute(CONFIRM, {"n": order.number})["orderConfirmBankTransfer"]["errors"][0]["code"]
+        == "PERMISSION_DENIED"
+    )
+    staff = ProducerStaffFactory(producer=v.product.producer, user=UserFactory(email="staff@example.com")).user
+    _u, token = accounts.create_token(email=staff.email, password="test-password-123", request=None)
+    gql.authenticate(token)
+    data = gql.execute(FULFIL, {"id": fulfilment_id, "s": "SHIPPED", "t": "VTP-123"})["orderFulfilmentUpdate"]
+    assert data["errors"] == []
+    assert data["fulfilment"] == {"status": "SHIPPED", "trackingNumber": "VTP-123"}
+    assert data["order"]["status"] == "SHIPPED"
+    data = gql.execute(CONFIRM, {"n": order.number})["orderConfirmBankTransfer"]
+    assert data == {"order": {"paymentStatus": "PAID"}, "errors": []}
