@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from marketplace.catalog.selectors import listed_condition
 from marketplace.checkout import shipping
 from marketplace.checkout.models import Checkout, CheckoutLine
-from marketplace.inventory.selectors import available_quantities
+from marketplace.inventory.selectors import available_quantities, pickup_locations
 from marketplace.producers.models import Producer
 
 HOME_DELIVERY = "home"
+PICKUP_PREFIX = "pickup:"
+
+
+def pickup_location_id(method_id: str) -> int | None:
+    """'pickup:12' → 12; anything else → None."""
+    if method_id.startswith(PICKUP_PREFIX) and method_id[len(PICKUP_PREFIX) :].isdigit():
+        return int(method_id[len(PICKUP_PREFIX) :])
+    return None
 
 
 @dataclass
@@ -148,8 +156,22 @@ def summarize(checkout: Checkout, *, check_stock: bool = True) -> CheckoutSummar
     if lines and destination is not None:
         home_price = sum(p.shipping_price or 0 for p in parcels)
         methods.append(DeliveryMethod(id=HOME_DELIVERY, name=_("Giao tận nhà"), price=home_price))
+    if lines:
+        for location in pickup_locations(
+            {ls.line.variant_id: ls.line.quantity for ls in lines}, exclude_checkout=str(checkout.token)
+        ):
+            methods.append(
+                DeliveryMethod(
+                    id=f"{PICKUP_PREFIX}{location.pk}",
+                    name=_("Nhận tại điểm bán: %(name)s") % {"name": location.name},
+                    price=0,
+                )
+            )
     chosen = next((m for m in methods if m.id == checkout.delivery_method), None)
     shipping_total = chosen.price if chosen else None
+    if chosen is not None and chosen.id != HOME_DELIVERY:
+        for parcel in parcels:
+            parcel.shipping_price = 0
     problems = []
     for ls in lines:
         if not ls.is_listed:

@@ -20,12 +20,13 @@ from marketplace.catalog.models import ProductVariant
 from marketplace.catalog.selectors import listed_condition
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.checkout.phone import normalize_phone
-from marketplace.checkout.selectors import HOME_DELIVERY, CheckoutSummary, summarize
+from marketplace.checkout.selectors import HOME_DELIVERY, PICKUP_PREFIX, CheckoutSummary, pickup_location_id, summarize
 from marketplace.core.errors import DomainError, DomainErrors
 from marketplace.core.text import normalize_text
 from marketplace.geo.models import Commune, Province
 from marketplace.geo.selectors import find_commune, find_province
 from marketplace.inventory import services as inventory
+from marketplace.inventory.selectors import pickup_locations
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 
@@ -293,9 +294,9 @@ def set_shipping_address(
 @transaction.atomic
 def set_delivery_method(*, checkout: Checkout, delivery_method_id: str) -> Checkout:
     _ensure_open(checkout)
-    if checkout.province_id is None:
+    if delivery_method_id == HOME_DELIVERY and checkout.province_id is None:
         raise DomainError("SHIPPING_ADDRESS_REQUIRED", _("Hãy nhập địa chỉ giao hàng trước."), field="deliveryMethodId")
-    if delivery_method_id not in available_delivery_method_ids(checkout):
+    if delivery_method_id not in available_delivery_method_ids(checkout, delivery_method_id):
         raise DomainError(
             "INVALID_DELIVERY_METHOD", _("Phương thức giao hàng không khả dụng."), field="deliveryMethodId"
         )
@@ -305,11 +306,15 @@ def set_delivery_method(*, checkout: Checkout, delivery_method_id: str) -> Check
     return checkout
 
 
-def available_delivery_method_ids(checkout: Checkout) -> set[str]:
-    """Cheap check (one query) of what `summarize(...).delivery_methods` offers: home delivery to a known address."""
-    if checkout.province_id is None or not CheckoutLine.objects.filter(checkout=checkout).exists():
+def available_delivery_method_ids(checkout: Checkout, wanted: str) -> set[str]:
+    """What `summarize(...).delivery_methods` offers, checked cheaply for the method `wanted`."""
+    quantities = _current_quantities(checkout)
+    if not quantities:
         return set()
-    return {HOME_DELIVERY}
+    if wanted == HOME_DELIVERY:
+        return {HOME_DELIVERY} if checkout.province_id is not None else set()
+    locations = pickup_locations(quantities, exclude_checkout=str(checkout.token))
+    return {f"{PICKUP_PREFIX}{location.pk}" for location in locations}
 
 
 @transaction.atomic(savepoint=False)
@@ -394,6 +399,7 @@ def complete_checkout(*, checkout: Checkout, user: Any = None) -> Order:
             lines=[orders.LineInput(variant=ls.variant, quantity=ls.line.quantity) for ls in summary.lines],
             shipping={p.producer.pk: p.shipping_price or 0 for p in summary.parcels},
             weights={p.producer.pk: p.weight_grams for p in summary.parcels},
+            pickup_location_id=pickup_location_id(method.id),
         )
         locked.order = order
         locked.save(update_fields=["order", "updated_at"])

@@ -123,8 +123,12 @@ def _bump_allocated(deltas: Mapping[int, int]) -> None:
     )
 
 
-def allocate(*, quantities: Mapping[int, int], checkout_token: str | None = None) -> list[AllocatedUnits]:
+def allocate(
+    *, quantities: Mapping[int, int], checkout_token: str | None = None, location_id: int | None = None
+) -> list[AllocatedUnits]:
     """Promise units to an order: lock the variants' online stocks (ordered by pk), check, bump allocated.
+
+    With `location_id` (pickup at a sales point) only that location's stock is used.
 
     Units held by *other* active checkouts are not taken; this checkout's own holds are consumed and released.
     Must run inside the caller's transaction (the order's). Raises INSUFFICIENT_STOCK; then nothing changed.
@@ -132,7 +136,8 @@ def allocate(*, quantities: Mapping[int, int], checkout_token: str | None = None
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate() must run inside transaction.atomic()")
     wanted = {vid: qty for vid, qty in quantities.items() if qty > 0}
-    stocks = list(online_stock().select_for_update(of=("self",)).filter(variant_id__in=list(wanted)).order_by("pk"))
+    source = Stock.objects.filter(location_id=location_id) if location_id else online_stock()
+    stocks = list(source.select_for_update(of=("self",)).filter(variant_id__in=list(wanted)).order_by("pk"))
     reserved = _reserved_by_others([s.pk for s in stocks], checkout_token)
     plan, errors = _plan(stocks, wanted, reserved)
     if errors:

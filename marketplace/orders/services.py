@@ -71,10 +71,12 @@ def place_order(
     lines: list[LineInput],
     shipping: dict[int, int],
     weights: dict[int, int] | None = None,
+    pickup_location_id: int | None = None,
 ) -> Order:
     """Create the order, its lines (price snapshots) and one fulfilment per producer; allocate stock under locks.
 
-    `shipping` maps producer id → parcel shipping price. Raises INSUFFICIENT_STOCK (nothing is written then).
+    `shipping` maps producer id → parcel shipping price. With `pickup_location_id` the units come from that sales
+    point (click-and-collect). Raises INSUFFICIENT_STOCK (nothing is written then).
     """
     if not lines:
         raise DomainError("EMPTY", _("Giỏ hàng trống."), field="lines")
@@ -83,7 +85,7 @@ def place_order(
     quantities: dict[int, int] = defaultdict(int)
     for line in lines:
         quantities[line.variant.pk] += line.quantity
-    allocated = inventory.allocate(quantities=quantities, checkout_token=checkout_token)
+    allocated = inventory.allocate(quantities=quantities, checkout_token=checkout_token, location_id=pickup_location_id)
 
     by_producer: dict[int, list[LineInput]] = defaultdict(list)
     for line in lines:

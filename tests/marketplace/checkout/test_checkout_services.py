@@ -233,3 +233,35 @@ def test_commune_must_belong_to_province(variant):
     with pytest.raises(DomainError) as exc:
         services.set_shipping_address(checkout=checkout, **{**thanh_hoa_address(), "province": str(hanoi.code)})
     assert exc.value.code == "INVALID_COMMUNE"
+
+
+def test_pickup_at_a_sales_point(two_producers):
+    from marketplace.inventory.models import StockLocation
+    from marketplace.payments import services as payments
+
+    a, b = two_producers
+    shop = StockLocation.objects.create(
+        name="Điểm bán OCOP Sầm Sơn", kind=StockLocation.Kind.SALES_POINT, ships_online_orders=False
+    )
+    Stock.objects.create(variant=a, location=shop, quantity=3)
+    Stock.objects.create(variant=b, location=shop, quantity=1)
+    checkout = services.create_checkout(email="a@example.com", lines=[(a.pk, 2), (b.pk, 1)])
+    pickup_id = f"pickup:{shop.pk}"
+    assert [m.id for m in summarize(checkout).delivery_methods] == [pickup_id]  # no address yet: no home delivery
+    services.set_delivery_method(checkout=checkout, delivery_method_id=pickup_id)
+    services.set_shipping_address(checkout=checkout, **thanh_hoa_address())
+    summary = summarize(checkout)
+    assert [m.id for m in summary.delivery_methods] == ["home", pickup_id]
+    assert summary.shipping_total == 0
+    assert summary.total == summary.subtotal
+    payments.create_payment(checkout=checkout, gateway="COD")
+    order = services.complete_checkout(checkout=checkout)
+    assert (order.delivery_method, order.shipping_total) == (pickup_id, 0)
+    assert Stock.objects.get(variant=a, location=shop).quantity_allocated == 2
+    assert Stock.objects.get(variant=a, location__kind="warehouse").quantity_allocated == 0
+    # the shop has 1 unit of b left... now 0: a second cart asking for b cannot pick up there
+    other = services.create_checkout(email="b@example.com", lines=[(b.pk, 1)])
+    assert all(not m.id.startswith("pickup:") for m in summarize(other).delivery_methods)
+    with pytest.raises(DomainError) as exc:
+        services.set_delivery_method(checkout=other, delivery_method_id=pickup_id)
+    assert exc.value.code == "INVALID_DELIVERY_METHOD"
