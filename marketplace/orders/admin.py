@@ -25,7 +25,7 @@ class FulfilmentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ("producer", "status", "tracking_number", "subtotal", "shipping_price", "weight_grams", "shipped_at")
-    readonly_fields = ("producer", "status", "subtotal", "shipping_price", "weight_grams", "shipped_at")
+    readonly_fields = fields
 
 
 class OrderEventInline(admin.TabularInline):
@@ -69,12 +69,13 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "email", "phone", "full_name")
     date_hierarchy = "created_at"
     list_select_related = ("province",)
-    readonly_fields = (
-        "number", "checkout_token", "user", "email", "language", "subtotal", "shipping_total", "total",
-        "status", "payment_status", "payment_method", "paid_amount", "paid_at", "created_at",
-    )  # fmt: skip
+    # Orders change only through services (actions below), so every change leaves an event.
+    readonly_fields = [f.name for f in Order._meta.fields]
     inlines = [FulfilmentInline, OrderLineInline, OrderEventInline]
     actions = [mark_packed, mark_shipped, mark_delivered]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Fulfilment)
@@ -83,4 +84,7 @@ class FulfilmentAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("order__number", "tracking_number", "producer__name")
     list_select_related = ("order", "producer")
-    readonly_fields = ("order", "producer", "status", "subtotal", "shipping_price", "weight_grams")
+    readonly_fields = [f.name for f in Fulfilment._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

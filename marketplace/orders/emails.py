@@ -11,6 +11,12 @@ from django.utils import translation
 from marketplace.core.money import format_vnd
 from marketplace.orders.models import Order, OrderLine
 
+PAYMENT_LABELS_EN = {
+    Order.PaymentMethod.STRIPE: "Card (Stripe)",
+    Order.PaymentMethod.COD: "Cash on delivery",
+    Order.PaymentMethod.BANK_TRANSFER: "Bank transfer (VietQR)",
+}
+
 
 def send_confirmation(order_id: int) -> Order | None:
     order = (
@@ -32,6 +38,11 @@ def send_confirmation(order_id: int) -> Order | None:
             "subtotal": format_vnd(order.subtotal, language),
             "shipping": format_vnd(order.shipping_total, language),
             "total": format_vnd(order.total, language),
+            "payment_label": (
+                PAYMENT_LABELS_EN.get(order.payment_method, order.payment_method)
+                if language == "en"
+                else order.get_payment_method_display()
+            ),
             "is_bank_transfer": order.payment_method == Order.PaymentMethod.BANK_TRANSFER,
             "bank_account": settings.BANK_TRANSFER_ACCOUNT,
             "bank_account_name": settings.BANK_TRANSFER_ACCOUNT_NAME,

@@ -189,6 +189,7 @@ def test_english_confirmation(variant, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order = services.complete_checkout(checkout=checkout)
     assert mail.outbox[0].subject.endswith(f"Order {order.number} confirmed")
+    assert "Payment: Bank transfer (VietQR)" in mail.outbox[0].body
     assert order.transfer_note in mail.outbox[0].body
     assert order.number == checkout.order_number  # the number shown in the QR before the order existed
 
