@@ -266,3 +266,19 @@ def test_pickup_at_a_sales_point(two_producers):
     with pytest.raises(DomainError) as exc:
         services.set_delivery_method(checkout=other, delivery_method_id=pickup_id)
     assert exc.value.code == "INVALID_DELIVERY_METHOD"
+
+
+def test_completion_never_oversells_and_writes_nothing_on_shortage(variant):
+    first = ready_checkout([(variant.pk, 3)])
+    second = ready_checkout([(variant.pk, 3)])
+    Reservation.objects.all().delete()  # both holds expired
+    Stock.objects.filter(variant=variant).update(quantity=4)
+    services.complete_checkout(checkout=first)
+    with pytest.raises(DomainError) as exc:
+        services.complete_checkout(checkout=second)
+    assert exc.value.code == "INSUFFICIENT_STOCK"
+    second.refresh_from_db()
+    assert second.order_id is None
+    assert Order.objects.count() == 1
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.quantity, stock.quantity_allocated) == (4, 3)
