@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import DomainError, DomainErrors
 from marketplace.inventory.models import Reservation, Stock
-from marketplace.inventory.selectors import online_stock
+from marketplace.inventory.selectors import _active_reserved_subquery, online_stock
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,14 @@ def reserve(*, checkout_token: str, quantities: Mapping[int, int], minutes: int)
     wanted = {vid: qty for vid, qty in quantities.items() if qty > 0}
     plan: list[AllocatedUnits] = []
     if wanted:
-        stocks = list(online_stock().filter(variant_id__in=list(wanted)).order_by("pk"))
-        reserved = _reserved_by_others([s.pk for s in stocks], checkout_token)
-        plan, errors = _plan(stocks, wanted, reserved)
+        # One query: the stocks with what other live checkouts hold on each.
+        stocks = list(
+            online_stock()
+            .filter(variant_id__in=list(wanted))
+            .annotate(held=Coalesce(_active_reserved_subquery(checkout_token), Value(0)))
+            .order_by("pk")
+        )
+        plan, errors = _plan(stocks, wanted, {s.pk: s.held for s in stocks})
         if errors:
             raise DomainErrors(errors)
     expires_at = timezone.now() + datetime.timedelta(minutes=minutes)
@@ -132,6 +138,8 @@ def allocate(
 
     Units held by *other* active checkouts are not taken; this checkout's own holds are consumed and released.
     Must run inside the caller's transaction (the order's). Raises INSUFFICIENT_STOCK; then nothing changed.
+    Other checkouts' holds are read *after* the locks are granted (a separate statement, so a fresh snapshot
+    under READ COMMITTED sees holds released by the order that held the lock before us).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate() must run inside transaction.atomic()")
