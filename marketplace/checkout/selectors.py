@@ -108,11 +108,12 @@ def lines_of(checkout: Checkout) -> QuerySet[CheckoutLine]:
     )
 
 
-def summarize(checkout: Checkout, *, check_stock: bool = True) -> CheckoutSummary:
+def summarize(checkout: Checkout, *, check_stock: bool = True, all_methods: bool = True) -> CheckoutSummary:
     """Two queries (lines with listing flag, availability) whatever the number of lines.
 
     `check_stock=False` skips the availability query (and INSUFFICIENT_STOCK problems): for callers that only
-    need prices, or that re-check stock under locks anyway (completion).
+    need prices, or that re-check stock under locks anyway (completion). `all_methods=False` looks up sales points
+    for pickup only when the chosen method is a pickup (callers that need the chosen method, not the menu).
     """
     rows = list(lines_of(checkout))
     if check_stock:
@@ -156,7 +157,7 @@ def summarize(checkout: Checkout, *, check_stock: bool = True) -> CheckoutSummar
     if lines and destination is not None:
         home_price = sum(p.shipping_price or 0 for p in parcels)
         methods.append(DeliveryMethod(id=HOME_DELIVERY, name=_("Giao tận nhà"), price=home_price))
-    if lines:
+    if lines and (all_methods or pickup_location_id(checkout.delivery_method) is not None):
         for location in pickup_locations(
             {ls.line.variant_id: ls.line.quantity for ls in lines}, exclude_checkout=str(checkout.token)
         ):

@@ -375,7 +375,7 @@ def complete_checkout(*, checkout: Checkout, user: Any = None) -> Order:
         )
         if locked.order_id:
             return Order.objects.get(pk=locked.order_id)
-        summary = summarize(locked, check_stock=False)  # allocation re-checks stock under row locks
+        summary = summarize(locked, check_stock=False, all_methods=False)  # allocation re-checks stock under row locks
         errors = validate_for_completion(summary)
         if errors:
             raise DomainErrors(errors)

@@ -65,7 +65,7 @@ def create_payment(*, checkout: Checkout, gateway: str) -> Payment:
         raise DomainError("INVALID", _("Cổng thanh toán không hợp lệ."), field="gateway")
     if checkout.order_id:
         raise DomainError("CHECKOUT_COMPLETED", _("Giỏ hàng này đã được đặt thành đơn."), field="id")
-    summary = summarize(checkout, check_stock=False)
+    summary = summarize(checkout, check_stock=False, all_methods=False)
     if not summary.lines:
         raise DomainError("EMPTY", _("Giỏ hàng trống."), field="lines")
     if summary.delivery_method is None:
