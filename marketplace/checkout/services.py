@@ -333,7 +333,10 @@ def set_payment(*, checkout: Checkout, method: str, amount: int) -> Checkout:
 def reserve_order_number(*, checkout: Checkout) -> str:
     """The number the order will carry, fixed now (bank-transfer notes need it before the order exists)."""
     if not checkout.order_number:
-        checkout.order_number = orders.new_order_number()
+        number = orders.new_order_number()
+        while Order.objects.filter(number=number).exists() or Checkout.objects.filter(order_number=number).exists():
+            number = orders.new_order_number()  # a clash is one in tens of millions, but the QR must be right
+        checkout.order_number = number
         checkout.save(update_fields=["order_number", "updated_at"])
     return checkout.order_number
 
