@@ -7,13 +7,15 @@ from types import ModuleType
 import graphene
 
 from marketplace.accounts import schema as accounts_schema
+from marketplace.catalog import schema as catalog_schema
 from marketplace.checkout import schema as checkout_schema
 from marketplace.core import schema as core_schema
+from marketplace.geo import schema as geo_schema
 from marketplace.orders import schema as orders_schema
 from marketplace.payments import schema as payments_schema
 
 # Each app's schema module exposes `Query` and/or `Mutation`. Add new apps here, lower floors first.
-SCHEMA_MODULES: list[ModuleType] = [core_schema, accounts_schema]
+SCHEMA_MODULES: list[ModuleType] = [core_schema, accounts_schema, geo_schema, catalog_schema]
 SCHEMA_MODULES += [orders_schema, checkout_schema, payments_schema]
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("graphql/", OcopGraphQLView.as_view(graphiql=settings.DEBUG), name="graphql"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("marketplace.catalog.urls")),
     path("", include("marketplace.payments.urls")),
 ]
 

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from marketplace.catalog.demo import load_catalog_extras
+from marketplace.payments.demo import load_orders_demo
+
 
 def load_admin(stdout: Callable[[str], None]) -> None:
     User = get_user_model()
@@ -22,12 +25,5 @@ def load_admin(stdout: Callable[[str], None]) -> None:
 
 # Apps append their loaders here as they land (lower floors first).
 LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
-
-
-def load_orders_demo(stdout: Callable[[str], None]) -> None:
-    from marketplace.payments.demo import load_orders_demo as load
-
-    load(stdout)
-
-
-LOADERS.append(load_orders_demo)
+LOADERS.append(load_catalog_extras)  # issue 3: variants, stock, stories, images for products the sync made
+LOADERS.append(load_orders_demo)  # issue 6: a COD and a bank-transfer order when listed stock exists

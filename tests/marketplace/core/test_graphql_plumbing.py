@@ -104,3 +104,10 @@ def test_healthz_reports_database_and_broker(client) -> None:
 def test_request_id_is_echoed_when_sane(client) -> None:
     assert client.get("/healthz", headers={"X-Request-ID": "abc12345-req"})["X-Request-ID"] == "abc12345-req"
     assert client.get("/healthz", headers={"X-Request-ID": "bad id\n"})["X-Request-ID"] != "bad id\n"
+
+
+@pytest.mark.django_db
+def test_responses_are_plain_utf8(gql) -> None:
+    response = gql.raw("{ shop { name } }")
+    assert "Chợ OCOP".encode() in response.content
+    assert response["Content-Type"].startswith("application/json")
