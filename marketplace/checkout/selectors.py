@@ -97,6 +97,12 @@ def lines_of(checkout: Checkout) -> QuerySet[CheckoutLine]:
     return (
         CheckoutLine.objects.filter(checkout=checkout)
         .select_related("variant__product__producer__province")
+        # long texts a cart never shows
+        .defer(
+            "variant__product__description",
+            "variant__product__search_document",
+            "variant__product__producer__story",
+        )
         .annotate(
             is_listed=Case(
                 When(listed_condition(prefix="variant__product__") & Q(variant__is_active=True), then=Value(True)),
