@@ -133,7 +133,8 @@ def _succeed(payment: Payment, amount: int, reference: str) -> None:
 def handle_stripe_event(event: Any) -> bool:
     """Process a verified Stripe event once. Returns False for an event id seen before (replay/duplicate).
 
-    Only `payment_intent.succeeded` marks money received; a late `payment_failed` cannot undo a success.
+    Only `payment_intent.succeeded` marks money received; a late `payment_failed` cannot undo a success;
+    `charge.refunded` (full) marks the order refunded, whoever started the refund.
     """
     with transaction.atomic():
         try:
@@ -150,6 +151,17 @@ def handle_stripe_event(event: Any) -> bool:
             if obj.get("currency", "vnd").lower() != "vnd" or received < payment.amount:
                 return True
             _succeed(payment, received, obj["id"])
+        elif event["type"] == "charge.refunded" and obj.get("refunded"):
+            # Refunded in full, possibly from the Stripe dashboard: the order and the ledger follow.
+            payment = Payment.objects.select_for_update().filter(psp_reference=obj.get("payment_intent")).first()
+            if payment is not None and payment.order_id and payment.status == Payment.Status.SUCCEEDED:
+                payment.status = Payment.Status.REFUNDED
+                payment.save(update_fields=["status", "updated_at"])
+                order = payment.order
+                if order.payment_status == Order.PaymentStatus.PAID:
+                    order_services.record_refund(
+                        order=order, amount=int(obj.get("amount_refunded") or 0), reference=obj["id"]
+                    )
         elif event["type"] == "payment_intent.payment_failed":
             Payment.objects.filter(psp_reference=obj["id"], status=Payment.Status.PENDING).update(
                 status=Payment.Status.FAILED

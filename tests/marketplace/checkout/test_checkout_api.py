@@ -242,3 +242,32 @@ def test_producer_moves_its_parcel_and_confirms_a_transfer(gql):
     assert data["order"]["status"] == "SHIPPED"
     data = gql.execute(CONFIRM, {"n": order.number})["orderConfirmBankTransfer"]
     assert data == {"order": {"paymentStatus": "PAID"}, "errors": []}
+
+
+def _count(gql, query, variables=None):
+    with CaptureQueriesContext(connection) as ctx:
+        gql.execute(query, variables or {})
+    return len(ctx.captured_queries)
+
+
+def test_checkout_and_my_orders_cost_a_constant_number_of_queries(gql):
+    from marketplace.accounts import services as accounts
+    from marketplace.checkout import services as checkout_services
+
+    from .conftest import ready_checkout
+
+    variants = _variants(10)
+    small = ready_checkout([(variants[0].pk, 1)])
+    big = ready_checkout([(v.pk, 1) for v in variants])
+    query = f"query($id: ID!) {{ checkout(id: $id) {{ {CHECKOUT_FIELDS} }} }}"
+    assert _count(gql, query, {"id": str(small.token)}) == _count(gql, query, {"id": str(big.token)}) <= 6
+
+    user = UserFactory(email="many@example.com")
+    _u, token = accounts.create_token(email=user.email, password="test-password-123", request=None)
+    gql.authenticate(token)
+    my_orders = "{ me { orders(first: 20) { totalCount edges { node { number total { amount } lines { sku } fulfilments { producerName status } } } } } }"
+    checkout_services.complete_checkout(checkout=ready_checkout([(variants[0].pk, 1)], user=user))
+    one = _count(gql, my_orders)
+    for v in variants[1:]:
+        checkout_services.complete_checkout(checkout=ready_checkout([(v.pk, 1), (variants[0].pk, 1)], user=user))
+    assert _count(gql, my_orders) == one

@@ -233,3 +233,28 @@ def test_bank_transfer_confirmation_is_permission_checked(two_producers):
     # again: nothing changes, no second ledger entry
     services.confirm_bank_transfer(order=order, user=producer_staff)
     assert LedgerEntry.objects.filter(order=order).count() == 1
+
+
+def test_refund_made_in_the_stripe_dashboard_reaches_the_order(variant, client):
+    checkout, _payment, _req, _body = stripe_checkout(variant)
+    order = checkout_services.complete_checkout(checkout=checkout)
+    post_event(client, event("evt_paid", "payment_intent.succeeded", "pi_123", order.total))
+    charge = {
+        "id": "evt_refund",
+        "object": "event",
+        "type": "charge.refunded",
+        "data": {
+            "object": {
+                "id": "ch_1",
+                "object": "charge",
+                "payment_intent": "pi_123",
+                "refunded": True,
+                "amount_refunded": order.total,
+            }
+        },
+    }
+    assert post_event(client, json.dumps(charge)).status_code == 200
+    order.refresh_from_db()
+    assert order.payment_status == "refunded"
+    assert LedgerEntry.objects.filter(order=order, kind="refund").count() == 1
+    assert post_event(client, json.dumps(charge)).content == b"already processed"
