@@ -6,6 +6,7 @@ from types import ModuleType
 
 import graphene
 
+from catalog_sync import schema as catalog_sync_schema
 from marketplace.accounts import schema as accounts_schema
 from marketplace.catalog import schema as catalog_schema
 from marketplace.checkout import schema as checkout_schema
@@ -13,10 +14,20 @@ from marketplace.core import schema as core_schema
 from marketplace.geo import schema as geo_schema
 from marketplace.orders import schema as orders_schema
 from marketplace.payments import schema as payments_schema
+from traceability import schema as traceability_schema
 
 # Each app's schema module exposes `Query` and/or `Mutation`. Add new apps here, lower floors first.
-SCHEMA_MODULES: list[ModuleType] = [core_schema, accounts_schema, geo_schema, catalog_schema]
-SCHEMA_MODULES += [orders_schema, checkout_schema, payments_schema]
+SCHEMA_MODULES: list[ModuleType] = [
+    core_schema,
+    accounts_schema,
+    geo_schema,
+    catalog_schema,
+    catalog_sync_schema,
+    traceability_schema,
+    orders_schema,
+    checkout_schema,
+    payments_schema,
+]
 
 
 def _compose(kind: str) -> type[graphene.ObjectType] | None:

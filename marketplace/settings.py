@@ -164,6 +164,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic tasks in their AppConfig.ready()
+# Registry sync (catalog_sync): the snapshot delist guard, the HTTP client, the expiry notice lead time.
+REGISTRY_SYNC_MAX_DELIST_RATIO = float(os.environ.get("REGISTRY_SYNC_MAX_DELIST_RATIO", "0.10"))
+REGISTRY_SYNC_LOCK_TIMEOUT = env_int("REGISTRY_SYNC_LOCK_TIMEOUT", 3600)
+REGISTRY_HTTP_CONNECT_TIMEOUT = float(os.environ.get("REGISTRY_HTTP_CONNECT_TIMEOUT", "5"))
+REGISTRY_HTTP_READ_TIMEOUT = float(os.environ.get("REGISTRY_HTTP_READ_TIMEOUT", "30"))
+REGISTRY_HTTP_RETRIES = env_int("REGISTRY_HTTP_RETRIES", 3)
+REGISTRY_HTTP_BACKOFF = float(os.environ.get("REGISTRY_HTTP_BACKOFF", "0.5"))
+REGISTRY_EXPIRY_NOTICE_DAYS = env_int("REGISTRY_EXPIRY_NOTICE_DAYS", 30)
 
 # --- I18n, time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -276,3 +284,14 @@ LOGGING = {
 SHOP_NAME = os.environ.get("SHOP_NAME", "Chợ OCOP")
 DEMO_ADMIN_EMAIL = "admin@ocop.local"
 DEMO_ADMIN_PASSWORD = "ocop-demo-2026"  # noqa: S105 - demo data only, printed by `make run`
+# Traceability (GS1 Digital Link pages, scan log, anti-counterfeit).
+TRACEABILITY_PAGE_TTL = env_int("TRACEABILITY_PAGE_TTL", 600)  # seconds a rendered lot page stays cached
+TRACEABILITY_MAX_SCANS_PER_SERIAL = env_int("TRACEABILITY_MAX_SCANS_PER_SERIAL", 20)
+TRACEABILITY_MAX_TRAVEL_KMH = env_int("TRACEABILITY_MAX_TRAVEL_KMH", 300)
+TRACEABILITY_SCAN_BUFFER = env_bool("TRACEABILITY_SCAN_BUFFER", True)  # buffer scans in Redis when REDIS_URL is set
+TRACEABILITY_TAG_KEY = os.environ.get("TRACEABILITY_TAG_KEY", "")
+TRACEABILITY_SCAN_BATCH = env_int("TRACEABILITY_SCAN_BATCH", 20)  # scans a worker keeps before one RPUSH
+TRACEABILITY_LOCAL_TTL = float(os.environ.get("TRACEABILITY_LOCAL_TTL", "1"))  # per-worker memory copy, seconds
+TRACEABILITY_RATE_LIMIT = os.environ.get(
+    "TRACEABILITY_RATE_LIMIT", "600/m"
+)  # code look-ups per client IP  # defaults to a key derived from SECRET_KEY

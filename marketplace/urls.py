@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("marketplace.catalog.urls")),
+    path("", include("traceability.urls")),
     path("", include("marketplace.payments.urls")),
 ]
 

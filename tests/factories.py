@@ -6,6 +6,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from marketplace.catalog.models import Certification, Product, ProductSet, ProductVariant
 from marketplace.catalog.selectors import today_in_vietnam
@@ -27,7 +28,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     full_name = factory.Faker("name", locale="vi_VN")
-    password = factory.PostGenerationMethodCall("set_password", "test-password-123")
+
+    class Params:
+        raw_password = "test-password-123"
+
+    password = factory.LazyAttribute(lambda o: make_password(o.raw_password))
 
 
 class ProducerFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""Demo extras for every product the registry sync created: variants with prices in đồng, warehouse stock,
+"""Demo extras for every product the registry sync created: variants with prices in đồng,
 a producer story and a generated product card image. Idempotent; does nothing when there are no products.
 """
 
@@ -81,8 +81,6 @@ STORY = (
 
 @transaction.atomic
 def _extras_for(product: Product) -> tuple[int, int]:
-    from marketplace.inventory.models import Stock, StockLocation  # one floor up; demo data only
-
     producer = product.producer
     made_variants = made_media = 0
     if not producer.story:
@@ -108,15 +106,6 @@ def _extras_for(product: Product) -> tuple[int, int]:
                 position=position,
             )
             made_variants += 1
-    location, _ = StockLocation.objects.get_or_create(
-        producer=producer,
-        kind=StockLocation.Kind.WAREHOUSE,
-        defaults={"name": f"Kho {producer.name}"[:200], "province": producer.province, "commune": producer.commune},
-    )
-    for variant in product.variants.all():
-        Stock.objects.get_or_create(
-            variant=variant, location=location, defaults={"quantity": 20 + _seed(variant.sku) % 180}
-        )
     if not product.media.exists():
         stars = product.current_certification.stars if product.current_certification_id else 3
         png = product_card(product.name, producer.name, stars, seed=_seed(product.registry_key))

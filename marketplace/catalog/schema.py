@@ -18,6 +18,7 @@ from graphql_relay import from_global_id, to_global_id
 from graphql_sync_dataloaders import SyncDataLoader
 
 from marketplace.catalog import selectors, services
+from marketplace.catalog.availability import available_quantities
 from marketplace.catalog.images import nearest_size
 from marketplace.catalog.models import Certification, Product, ProductGroup, ProductMedia, ProductSet, ProductVariant
 from marketplace.core.errors import DomainError
@@ -69,9 +70,6 @@ def _absolute(info: graphene.ResolveInfo, url: str) -> str:
 
 
 def _quantities(info: graphene.ResolveInfo, variant_ids: list[int]) -> dict[int, int]:
-    # Stock is one floor up (inventory); its selector owns "sellable online now". Imported here, at call time.
-    from marketplace.inventory.selectors import available_quantities
-
     cache: dict[int, int] = info.context.__dict__.setdefault("_catalog_quantities", {})
     missing = [pk for pk in variant_ids if pk not in cache]
     if missing:

@@ -17,6 +17,7 @@ import zoneinfo
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from marketplace.catalog.availability import variant_in_stock_condition
 from marketplace.catalog.models import MIN_LISTED_STARS, Certification, Product
 from marketplace.producers.models import Producer
 
@@ -185,10 +186,7 @@ def filter_products(queryset: QuerySet[Product], *, filters: dict) -> QuerySet[P
 
 
 def _variant_in_stock() -> Q:
-    # Stock lives one floor up (inventory); its selector owns the rule "quantity > allocated at an online location".
-    from marketplace.inventory.selectors import in_stock_condition
-
-    return in_stock_condition()
+    return variant_in_stock_condition()
 
 
 def commune_condition(text: str, *, province=None, prefix: str = "producer__") -> Q:

@@ -7,8 +7,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from catalog_sync.demo import load_registry_demo
 from marketplace.catalog.demo import load_catalog_extras
+from marketplace.inventory.demo import load_inventory_demo
 from marketplace.payments.demo import load_orders_demo
+from traceability.demo import load_traceability_demo
 
 
 def load_admin(stdout: Callable[[str], None]) -> None:
@@ -23,7 +26,12 @@ def load_admin(stdout: Callable[[str], None]) -> None:
     stdout(f"admin: {user.email} ({'created' if created else 'kept'})")
 
 
-# Apps append their loaders here as they land (lower floors first).
-LOADERS: list[Callable[[Callable[[str], None]], None]] = [load_admin]
-LOADERS.append(load_catalog_extras)  # issue 3: variants, stock, stories, images for products the sync made
-LOADERS.append(load_orders_demo)  # issue 6: a COD and a bank-transfer order when listed stock exists
+# Run in this order: each loader builds on the ones before it (lower floors first).
+LOADERS: list[Callable[[Callable[[str], None]], None]] = [
+    load_admin,
+    load_registry_demo,  # producers, products, certifications from the sample registry, through the sync
+    load_catalog_extras,  # variants, prices, stories, images
+    load_inventory_demo,  # warehouse stock for every variant without any
+    load_traceability_demo,  # GTINs, lots and their journeys
+    load_orders_demo,  # a cash-on-delivery and a bank-transfer order, when listed stock exists
+]
