@@ -15,9 +15,24 @@ BUYERS = 50
 LAST_UNITS = 5
 
 
+@pytest.fixture
+def seeded_units():
+    """Transactional tests start from a flushed database (an earlier one may have emptied it): put back the
+    seeded reference data this test needs (provinces/communes, OCOP product sets)."""
+    from marketplace.catalog import taxonomy
+    from marketplace.catalog.models import LegacySector, ProductGroup, ProductSet
+    from marketplace.geo import seed as geo_seed
+    from marketplace.geo.models import Commune, Province
+
+    if not Province.objects.exists():
+        geo_seed.seed(Province, Commune)
+    if not ProductSet.objects.exists():
+        taxonomy.seed(ProductGroup, ProductSet, LegacySector)
+
+
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_fifty_concurrent_completions_for_the_last_five_units():
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_completions_for_the_last_five_units(seeded_units):
     variant = listed_variant(stock=100)
     checkouts = [ready_checkout([(variant.pk, 1)], email=f"buyer{i}@example.com") for i in range(BUYERS)]
     # The shop sold out elsewhere meanwhile: 5 units left, and the carts' holds have expired.
