@@ -97,11 +97,24 @@ def lines_of(checkout: Checkout) -> QuerySet[CheckoutLine]:
     return (
         CheckoutLine.objects.filter(checkout=checkout)
         .select_related("variant__product__producer__province")
-        # long texts a cart never shows
-        .defer(
-            "variant__product__description",
-            "variant__product__search_document",
-            "variant__product__producer__story",
+        # only what a cart shows and an order snapshots (fewer columns to read and to build models from)
+        .only(
+            "checkout_id",
+            "variant_id",
+            "quantity",
+            "variant__sku",
+            "variant__name",
+            "variant__price",
+            "variant__weight_grams",
+            "variant__is_active",
+            "variant__product_id",
+            "variant__product__name",
+            "variant__product__product_set_id",
+            "variant__product__producer_id",
+            "variant__product__producer__name",
+            "variant__product__producer__province_id",
+            "variant__product__producer__province__code",
+            "variant__product__producer__province__name",
         )
         .annotate(
             is_listed=Case(
