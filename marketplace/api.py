@@ -9,8 +9,11 @@ import graphene
 from catalog_sync import schema as catalog_sync_schema
 from marketplace.accounts import schema as accounts_schema
 from marketplace.catalog import schema as catalog_schema
+from marketplace.checkout import schema as checkout_schema
 from marketplace.core import schema as core_schema
 from marketplace.geo import schema as geo_schema
+from marketplace.orders import schema as orders_schema
+from marketplace.payments import schema as payments_schema
 from traceability import schema as traceability_schema
 
 # Each app's schema module exposes `Query` and/or `Mutation`. Add new apps here, lower floors first.
@@ -21,6 +24,9 @@ SCHEMA_MODULES: list[ModuleType] = [
     catalog_schema,
     catalog_sync_schema,
     traceability_schema,
+    orders_schema,
+    checkout_schema,
+    payments_schema,
 ]
 
 

@@ -236,6 +236,23 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # tests point the real client at a local server
+# Checkout, shipping, bank transfer, settlement (issue 6)
+CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 20)
+# Home delivery per producer parcel: weight bands (up to N grams) × zone (same province / same region / far).
+SHIPPING_WEIGHT_BANDS = [
+    (500, {"local": 18_000, "region": 25_000, "far": 32_000}),
+    (1_000, {"local": 22_000, "region": 30_000, "far": 38_000}),
+    (2_000, {"local": 28_000, "region": 38_000, "far": 48_000}),
+    (5_000, {"local": 38_000, "region": 52_000, "far": 68_000}),
+]
+SHIPPING_EXTRA_PER_KG = {"local": 5_000, "region": 8_000, "far": 11_000}  # above the last band, per started kg
+SHIPPING_FREE_THRESHOLD = env_int("SHIPPING_FREE_THRESHOLD", 500_000)  # parcel subtotal (đồng) shipping free from
+BANK_TRANSFER_BIN = os.environ.get("BANK_TRANSFER_BIN", "970436")  # NAPAS bank BIN (970436 = Vietcombank)
+BANK_TRANSFER_ACCOUNT = os.environ.get("BANK_TRANSFER_ACCOUNT", "0011000000000")
+BANK_TRANSFER_ACCOUNT_NAME = os.environ.get("BANK_TRANSFER_ACCOUNT_NAME", "HTX OCOP MARKET")
+PLATFORM_COMMISSION_BP = env_int("PLATFORM_COMMISSION_BP", 800)  # default commission, basis points (8 %)
+ORDER_LOOKUP_RATE_LIMIT = os.environ.get("ORDER_LOOKUP_RATE_LIMIT", "30/m")
+CHECKOUT_CREATE_RATE_LIMIT = os.environ.get("CHECKOUT_CREATE_RATE_LIMIT", "60/m")  # new carts per client IP
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

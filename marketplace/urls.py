@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("marketplace.catalog.urls")),
     path("", include("traceability.urls")),
+    path("", include("marketplace.payments.urls")),
     path("", include("storefront_theme.urls")),
 ]
 

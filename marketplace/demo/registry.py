@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from catalog_sync.demo import load_registry_demo
 from marketplace.catalog.demo import load_catalog_extras
 from marketplace.inventory.demo import load_inventory_demo
+from marketplace.payments.demo import load_orders_demo
 from traceability.demo import load_traceability_demo
 
 
@@ -32,4 +33,5 @@ LOADERS: list[Callable[[Callable[[str], None]], None]] = [
     load_catalog_extras,  # variants, prices, stories, images
     load_inventory_demo,  # warehouse stock for every variant without any
     load_traceability_demo,  # GTINs, lots and their journeys
+    load_orders_demo,  # a cash-on-delivery and a bank-transfer order, when listed stock exists
 ]

@@ -15,3 +15,10 @@ class InventoryConfig(AppConfig):
         availability.register(
             available_quantities=selectors.available_quantities, in_stock_condition=selectors.in_stock_condition
         )
+        from django.conf import settings
+
+        # Expired checkout holds never count as taken (queries filter on expires_at); this only tidies the table.
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "inventory-delete-expired-reservations",
+            {"task": "marketplace.inventory.tasks.delete_expired_reservations", "schedule": 15 * 60},
+        )

@@ -64,3 +64,30 @@ def sales_points_stocking(variant_ids: Iterable[int]) -> QuerySet[StockLocation]
         .select_related("province", "commune")
         .distinct()
     )
+
+
+def pickup_locations(quantities: dict[int, int], *, exclude_checkout: str | None = None) -> list[StockLocation]:
+    """Active sales points holding every variant in the wanted quantity right now (click-and-collect).
+
+    One query for the stock, one for the locations that qualify (none when no sales point stocks them).
+    """
+    wanted = {vid: q for vid, q in quantities.items() if q > 0}
+    if not wanted:
+        return []
+    rows = (
+        Stock.objects.filter(
+            variant_id__in=list(wanted),
+            location__kind=StockLocation.Kind.SALES_POINT,
+            location__is_active=True,
+        )
+        .annotate(reserved=Coalesce(_active_reserved_subquery(exclude_checkout), Value(0)))
+        .values_list("location_id", "variant_id", "quantity", "quantity_allocated", "reserved")
+    )
+    free: dict[int, dict[int, int]] = {}
+    for location_id, variant_id, quantity, allocated, reserved in rows:
+        per = free.setdefault(location_id, {})
+        per[variant_id] = per.get(variant_id, 0) + max(0, quantity - allocated - reserved)
+    qualifying = [loc for loc, per in free.items() if all(per.get(v, 0) >= q for v, q in wanted.items())]
+    if not qualifying:
+        return []
+    return list(StockLocation.objects.filter(pk__in=qualifying).select_related("province", "commune").order_by("name"))

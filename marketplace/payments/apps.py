@@ -6,3 +6,6 @@ class PaymentsConfig(AppConfig):
     name = "marketplace.payments"
     label = "payments"
     verbose_name = _("Thanh toán")
+
+    def ready(self) -> None:
+        from marketplace.payments import receivers  # noqa: F401 - connects the signal receivers
