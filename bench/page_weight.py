@@ -64,6 +64,8 @@ def main() -> None:
             ("gone (410)", f"/san-pham/{data['expired'].slug}/"),
             ("sign in", "/tai-khoan/dang-nhap/"),
         ]
+        client.post("/gio-hang/them/", {"variant": fish.variants.first().pk, "quantity": 1})
+        pages += [("cart (1 line)", "/gio-hang/"), ("checkout", "/thanh-toan/")]
         print(f"{'page':28} {'status':>6} {'HTML':>8} {'CSS+JS':>8} {'total':>8} {'gzip':>7} {'SQL':>4}")
         for name, url in pages:
             status, html, assets, total, gz, sql = weigh(client, url)
