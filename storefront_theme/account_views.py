@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from marketplace.accounts.services import register_user
 from marketplace.core.errors import DomainError, DomainErrors
+from marketplace.orders.selectors import orders_of_user
 
 
 class SignUpForm(forms.Form):
@@ -61,10 +62,5 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_orders(request: HttpRequest) -> HttpResponse:
-    try:
-        from marketplace.orders.selectors import orders_of_user
-    except ImportError:  # the orders issue has not merged yet
-        orders = []
-    else:
-        orders = orders_of_user(request.user)[:50]
+    orders = orders_of_user(request.user)[:50]
     return render(request, "storefront/account/orders.html", {"orders": orders, "robots_noindex": True})

@@ -1,6 +1,6 @@
 """Cart, checkout, order confirmation and tracking: thin views over the checkout/payments/orders services.
 
-The cart is a checkout (issue 6) whose token sits in the session. All writes go through
+The cart is a checkout whose token sits in the session. All writes go through
 checkout.services / payments.services; this module only turns forms into calls and errors into messages.
 """
 
@@ -19,26 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from marketplace.checkout import selectors as checkout_selectors
+from marketplace.checkout import services as checkout_services
 from marketplace.core.errors import DomainError, DomainErrors
 from marketplace.geo.models import Commune, Province
-
-try:
-    from marketplace.checkout import selectors as checkout_selectors
-    from marketplace.checkout import services as checkout_services
-    from marketplace.orders import selectors as order_selectors
-    from marketplace.payments import services as payment_services
-
-    CHECKOUT_READY = hasattr(checkout_services, "complete_checkout")
-except ImportError:  # the checkout issue has not merged yet
-    CHECKOUT_READY = False
+from marketplace.orders import selectors as order_selectors
+from marketplace.payments import services as payment_services
 
 SESSION_KEY = "checkout_token"
 ORDERS_KEY = "placed_orders"
 PAYMENT_CHOICES = ["COD", "BANK_TRANSFER", "STRIPE"]
-
-
-def _unavailable(request: HttpRequest) -> HttpResponse:
-    return render(request, "storefront/unavailable.html", status=503)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -75,8 +65,6 @@ def _quantity(value: str | None) -> int | None:
 
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
-    if not CHECKOUT_READY:
-        return _unavailable(request)
     variant_id = _quantity(request.POST.get("variant")) if request.POST.get("variant", "").isdigit() else None
     quantity = _quantity(request.POST.get("quantity", "1"))
     back = request.POST.get("next") or ""
@@ -104,8 +92,6 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
-    if not CHECKOUT_READY:
-        return _unavailable(request)
     checkout = _current_checkout(request)
     if checkout is None:
         return redirect("storefront:cart")
@@ -130,8 +116,6 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 
 
 def cart(request: HttpRequest) -> HttpResponse:
-    if not CHECKOUT_READY:
-        return _unavailable(request)
     checkout = _current_checkout(request)
     summary = checkout_selectors.summarize(checkout) if checkout else None
     return render(request, "storefront/cart.html", {"summary": summary, "robots_noindex": True})
@@ -218,8 +202,6 @@ def _finish(request: HttpRequest, order) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
-    if not CHECKOUT_READY:
-        return _unavailable(request)
     current = _current_checkout(request)
     if current is None:
         messages.info(request, _("Giỏ hàng đang trống."))
@@ -260,8 +242,6 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
-    if not CHECKOUT_READY:
-        return _unavailable(request)
     allowed = number in request.session.get(ORDERS_KEY, [])
     order = order_selectors.order_for_lookup(number=number, user=_user(request))
     if order is None and allowed:
@@ -284,8 +264,6 @@ def _order_context(order, *, confirmation: bool = False) -> dict:
 @ratelimit(key="ip", rate="20/m", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def order_track(request: HttpRequest) -> HttpResponse:
-    if not CHECKOUT_READY:
-        return _unavailable(request)
     context: dict[str, Any] = {"robots_noindex": True, "number": "", "contact": ""}
     if request.method == "POST":
         number = request.POST.get("number", "").strip()[:20]

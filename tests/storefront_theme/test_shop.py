@@ -1,4 +1,4 @@
-"""Cart, checkout, confirmation, tracking and my orders over HTTP (the checkout services of issue 6 underneath)."""
+"""Cart, checkout, confirmation, tracking and my orders over HTTP (the checkout/payments services underneath)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ import pytest
 from marketplace.catalog.models import Certification
 from marketplace.catalog.selectors import today_in_vietnam
 from marketplace.geo.models import Commune, Province
-from storefront_theme import shop_views
 from tests.factories import ListedProductFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shop_views.CHECKOUT_READY, reason="checkout services (issue 6) not merged yet"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def thanh_hoa_commune() -> Commune:
