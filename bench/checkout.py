@@ -4,7 +4,8 @@
 
 Recreates its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ocop_bench6),
 migrates it, then prints:
-  1. complete checkouts per second, in-process, through the services the storefront calls:
+  1. complete checkouts per second, in-process, through the services the storefront calls (one thread, 4 threads,
+     and one process per core as gunicorn workers would run):
      create (1 line) → add a 2nd line → address → home delivery → COD → complete;
   2. the oversell stress: N concurrent completions (a thread pool, one DB connection each) on the last K units
      → orders created, stock left, errors.
@@ -13,6 +14,7 @@ migrates it, then prints:
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import threading
@@ -51,6 +53,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument("--workers", type=int, default=20, help="threads (= DB connections) in the stress test")
     parser.add_argument("--threads", type=int, default=4, help="threads for the parallel throughput figure")
+    parser.add_argument("--processes", type=int, default=2, help="processes for the multi-core throughput figure")
     args = parser.parse_args()
 
     recreate_database()
@@ -124,6 +127,28 @@ def main() -> None:
             f.result()
     elapsed = time.perf_counter() - t0
     print(f"   same, {k} threads in one process: {n} orders in {elapsed:.2f} s = {n / elapsed:.1f} orders/s")
+
+    # One Python process is bound by the GIL (~35 ms of CPU per order); production runs one gunicorn worker per
+    # core. Measure that shape too: P forked processes, each with its own DB connection, sharing the work.
+    p = args.processes
+    connection.close()
+    ctx = multiprocessing.get_context("fork")
+    orders_before = Order.objects.count()
+    connection.close()
+    t0 = time.perf_counter()
+    procs = [ctx.Process(target=run_chunk, args=(range(2 * n + j, 3 * n, p),)) for j in range(p)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    elapsed = time.perf_counter() - t0
+    failed = [proc.exitcode for proc in procs if proc.exitcode]
+    placed = Order.objects.count() - orders_before
+    failed += [f"{placed} of {n} orders placed"] if placed != n else []
+    print(
+        f"   same, {p} processes (one per core, as gunicorn workers): {n} orders in {elapsed:.2f} s = "
+        f"{n / elapsed:.1f} orders/s{' — FAILED: ' + str(failed) if failed else ''}"
+    )
     print(f"   load average while measuring: {os.getloadavg()[0]:.1f} (2 cores shared with other work)")
 
     # 2. Oversell stress
