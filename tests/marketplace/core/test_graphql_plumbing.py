@@ -131,3 +131,13 @@ def test_cost_is_checked_per_request_even_when_the_query_is_cached(gql, settings
 def test_mutations_over_get_are_refused(client) -> None:
     response = client.get("/graphql/", {"query": 'mutation { tokenCreate(email:"a", password:"b") { token } }'})
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_pages_and_api_answers_are_compressed_for_clients_that_accept_it(client) -> None:
+    import gzip
+
+    body = json.dumps({"query": "{ provinces { code name communes { code name } } }"})
+    response = client.post("/graphql/", body, content_type="application/json", headers={"Accept-Encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Thanh Hóa" in gzip.decompress(response.content).decode()
