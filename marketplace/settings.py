@@ -249,9 +249,11 @@ SHIPPING_WEIGHT_BANDS = [
 ]
 SHIPPING_EXTRA_PER_KG = {"local": 5_000, "region": 8_000, "far": 11_000}  # above the last band, per started kg
 SHIPPING_FREE_THRESHOLD = env_int("SHIPPING_FREE_THRESHOLD", 500_000)  # parcel subtotal (đồng) shipping free from
-BANK_TRANSFER_BIN = os.environ.get("BANK_TRANSFER_BIN", "970436")  # NAPAS bank BIN (970436 = Vietcombank)
-BANK_TRANSFER_ACCOUNT = os.environ.get("BANK_TRANSFER_ACCOUNT", "0011000000000")
-BANK_TRANSFER_ACCOUNT_NAME = os.environ.get("BANK_TRANSFER_ACCOUNT_NAME", "HTX OCOP MARKET")
+# The platform's receiving account. A placeholder only on the DEBUG demo: production must never show customers an
+# account nobody owns, so without these settings the bank-transfer option is not offered.
+BANK_TRANSFER_BIN = os.environ.get("BANK_TRANSFER_BIN", "970436" if DEBUG else "")  # NAPAS BIN (970436 = Vietcombank)
+BANK_TRANSFER_ACCOUNT = os.environ.get("BANK_TRANSFER_ACCOUNT", "0011000000000" if DEBUG else "")
+BANK_TRANSFER_ACCOUNT_NAME = os.environ.get("BANK_TRANSFER_ACCOUNT_NAME", "HTX OCOP MARKET (DEMO)" if DEBUG else "")
 PLATFORM_COMMISSION_BP = env_int("PLATFORM_COMMISSION_BP", 800)  # default commission, basis points (8 %)
 ORDER_LOOKUP_RATE_LIMIT = os.environ.get("ORDER_LOOKUP_RATE_LIMIT", "30/m")
 CHECKOUT_CREATE_RATE_LIMIT = os.environ.get("CHECKOUT_CREATE_RATE_LIMIT", "60/m")  # new carts per client IP
