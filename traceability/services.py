@@ -59,7 +59,7 @@ def _check_lot_code(code: str) -> str:
     try:
         return digital_link.validate_ai_value("10", code)
     except digital_link.DigitalLinkError as exc:
-        raise DomainError("INVALID", exc.message, field="code")
+        raise DomainError("INVALID", exc.localized(), field="code")
 
 
 def _check_standards(standards: Sequence[str]) -> list[str]:
@@ -154,7 +154,7 @@ def create_serials(*, user: Any, lot: Lot, serials: Sequence[str]) -> list[Seria
         try:
             cleaned.append(digital_link.validate_ai_value("21", (serial or "").strip()))
         except digital_link.DigitalLinkError as exc:
-            raise DomainError("INVALID", exc.message, field="serials")
+            raise DomainError("INVALID", exc.localized(), field="serials")
     if len(set(cleaned)) != len(cleaned):
         raise DomainError("UNIQUE", _("Một số sê-ri xuất hiện hai lần."), field="serials")
     taken = set(SerialUnit.objects.filter(variant=lot.variant, serial__in=cleaned).values_list("serial", flat=True))
@@ -335,7 +335,7 @@ def _lot_for_identifier(uri: str, path: str) -> tuple[Lot, SerialUnit | None]:
     try:
         link = digital_link.parse_uri(uri)
     except digital_link.DigitalLinkError as exc:
-        raise DomainError("INVALID", f"{path}: {exc.message}", field=path)
+        raise DomainError("INVALID", f"{path}: {exc.localized()}", field=path)
     variants = ProductVariant.objects.filter(gtin__in=gtin_forms(link.gtin))
     if link.serial:
         unit = (
@@ -344,13 +344,19 @@ def _lot_for_identifier(uri: str, path: str) -> tuple[Lot, SerialUnit | None]:
             .first()
         )
         if unit is None:
-            raise DomainError("NOT_FOUND", f"{path}: no serialised unit {uri}.", field=path)
+            raise DomainError(
+                "NOT_FOUND",
+                _("%(path)s: không có đơn vị mã hóa sê-ri %(uri)s.") % {"path": path, "uri": uri},
+                field=path,
+            )
         return unit.lot, unit
     if not link.lot:
-        raise DomainError("INVALID", f"{path}: the identifier must name a lot (10) or a serial (21).", field=path)
+        raise DomainError(
+            "INVALID", _("%(path)s: mã định danh phải chỉ ra lô (10) hoặc số sê-ri (21).") % {"path": path}, field=path
+        )
     lot = Lot.objects.select_related("variant__product").filter(variant__in=variants, code=link.lot).first()
     if lot is None:
-        raise DomainError("NOT_FOUND", f"{path}: no lot {uri}.", field=path)
+        raise DomainError("NOT_FOUND", _("%(path)s: không có lô %(uri)s.") % {"path": path, "uri": uri}, field=path)
     return lot, None
 
 
@@ -372,16 +378,20 @@ def capture_document(*, user: Any, document: Any) -> list[TraceEvent]:
     except epcis.SchemaError as exc:
         raise DomainError("INVALID", exc.message, field=exc.path)
     if document.get("type") != "EPCISDocument":
-        raise DomainError("INVALID", "Send an EPCISDocument.", field="$.type")
+        raise DomainError("INVALID", _("Hãy gửi một EPCISDocument."), field="$.type")
     events = document["epcisBody"]["eventList"]
     if not events:
-        raise DomainError("INVALID", "The eventList is empty.", field="$.epcisBody.eventList")
+        raise DomainError("INVALID", _("eventList trống."), field="$.epcisBody.eventList")
     recorded: list[TraceEvent] = []
     for index, data in enumerate(events):
         base = f"$.epcisBody.eventList[{index}]"
         event_type = data.get("type")
         if event_type not in IDENTIFIER_LISTS:
-            raise DomainError("UNSUPPORTED", f"{base}.type: {event_type} is not captured here.", field=f"{base}.type")
+            raise DomainError(
+                "UNSUPPORTED",
+                _("%(path)s.type: không nhận sự kiện %(type)s ở đây.") % {"path": base, "type": event_type},
+                field=f"{base}.type",
+            )
         existing = (
             TraceEvent.objects.filter(event_id=data.get("eventID") or "-").first() if data.get("eventID") else None
         )
@@ -409,7 +419,9 @@ def capture_document(*, user: Any, document: Any) -> list[TraceEvent]:
                         }
                     )
         if not lots:
-            raise DomainError("INVALID", f"{base}: the event names no lot or serial.", field=base)
+            raise DomainError(
+                "INVALID", _("%(path)s: sự kiện không nêu lô hay số sê-ri nào.") % {"path": base}, field=base
+            )
         extra = {key: value for key, value in data.items() if key in KEPT_FIELDS}
         if epc_uris:
             extra["childEPCs" if event_type == "AggregationEvent" else "epcList"] = epc_uris
