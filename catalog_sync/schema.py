@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphql_relay import from_global_id
 
 from marketplace.core.errors import DomainError
@@ -71,7 +72,7 @@ class RegistrySyncRun(BaseMutation):
         pk = _source_pk(source_id)
         source = RegistrySource.objects.filter(pk=pk).first() if pk else None
         if source is None:
-            raise DomainError("NOT_FOUND", "Không có nguồn này / No such registry source.", field="sourceId")
+            raise DomainError("NOT_FOUND", _("Không có nguồn sổ đăng ký này."), field="sourceId")
         run = services.run_sync(source=source, user=user, dry_run=dry_run, force=force, trigger="api")
         return {"run": run}
 

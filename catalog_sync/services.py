@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from marketplace.catalog.models import Certification, Product
@@ -98,7 +99,7 @@ def run_sync(
     snapshot = source.mode == RegistrySource.Mode.SNAPSHOT if snapshot is None else snapshot
     lock_key = f"catalog_sync:lock:{source.pk}"
     if not cache.add(lock_key, timezone.now().isoformat(), timeout=settings.REGISTRY_SYNC_LOCK_TIMEOUT):
-        raise DomainError("SYNC_IN_PROGRESS", f"Nguồn '{source}' đang được đồng bộ / A sync of '{source}' is running.")
+        raise DomainError("SYNC_IN_PROGRESS", _("Nguồn “%(source)s” đang được đồng bộ.") % {"source": source})
     try:
         return _run(
             source,
@@ -157,7 +158,7 @@ def _run(
             try:
                 RegistrySource.objects.select_for_update(nowait=True, no_key=True).filter(pk=source.pk).first()
             except DatabaseError:
-                raise DomainError("SYNC_IN_PROGRESS", f"Nguồn '{source}' đang được đồng bộ / '{source}' is locked.")
+                raise DomainError("SYNC_IN_PROGRESS", _("Nguồn “%(source)s” đang được đồng bộ.") % {"source": source})
             outcome = Applier(
                 parsed.records,
                 today=today,
@@ -217,7 +218,7 @@ def _record_issues(run: SyncRun, issues: list) -> None:
 def run_source(*, source_id: int, user: Any = None, trigger: str = "schedule", **options: Any) -> SyncRun:
     source = RegistrySource.objects.get(pk=source_id)
     if not source.enabled and trigger == "schedule":
-        raise DomainError("SOURCE_DISABLED", f"Nguồn '{source}' đang tắt / source '{source}' is disabled.")
+        raise DomainError("SOURCE_DISABLED", _("Nguồn “%(source)s” đang tắt.") % {"source": source})
     return run_sync(source=source, user=user, trigger=trigger, **options)
 
 
@@ -240,7 +241,7 @@ def schedule_source(*, source: RegistrySource) -> PeriodicTask | None:
         )
     minute, hour, day_of_month, month_of_year, day_of_week = fields
     with transaction.atomic():
-        crontab, _ = CrontabSchedule.objects.get_or_create(
+        crontab, _created = CrontabSchedule.objects.get_or_create(
             minute=minute,
             hour=hour,
             day_of_month=day_of_month,
@@ -248,7 +249,7 @@ def schedule_source(*, source: RegistrySource) -> PeriodicTask | None:
             day_of_week=day_of_week,
             timezone=settings.TIME_ZONE,
         )
-        task, _ = PeriodicTask.objects.update_or_create(
+        task, _created = PeriodicTask.objects.update_or_create(
             name=f"catalog_sync: {source.name}"[:200],
             defaults={
                 "task": "catalog_sync.tasks.run_registry_source",

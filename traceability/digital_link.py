@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
+from django.utils.translation import get_language
+
 # GS1 AI encodable character set 82 (no space).
 CSET82 = re.compile(r"^[A-Za-z0-9!\"%&'()*+,\-./:;<=>?_]+$")
 QUALIFIER_ORDER = ("22", "10", "21")
@@ -36,6 +38,10 @@ class DigitalLinkError(ValueError):
         super().__init__(message)
         self.message = message
         self.message_vi = message_vi or message
+
+    def localized(self) -> str:
+        """The message in the active language: Vietnamese unless English was asked for."""
+        return self.message if (get_language() or "vi").startswith("en") else self.message_vi
 
 
 @dataclass(frozen=True)

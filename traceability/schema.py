@@ -7,6 +7,7 @@ from typing import Any
 import graphene
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant
 from marketplace.catalog.schema import decode_id, global_id
@@ -270,12 +271,12 @@ class LotCreate(BaseMutation):
         variant_pk = decode_id(input["variant_id"], "ProductVariant", field="variantId")
         variant = ProductVariant.objects.select_related("product").filter(pk=variant_pk).first()
         if variant is None:
-            raise DomainError("NOT_FOUND", "No such variant.", field="variantId")
+            raise DomainError("NOT_FOUND", _("Không tìm thấy phiên bản."), field="variantId")
         commune = None
         if input.get("origin_commune_code"):
             commune = Commune.objects.filter(code=input["origin_commune_code"]).first()
             if commune is None:
-                raise DomainError("NOT_FOUND", "No such commune.", field="originCommuneCode")
+                raise DomainError("NOT_FOUND", _("Không tìm thấy xã/phường."), field="originCommuneCode")
         lot = services.create_lot(
             user=info.context.user,
             variant=variant,
@@ -326,7 +327,11 @@ class TraceEventRecord(BaseMutation):
         for index, item in enumerate(input["lots"]):
             lot = _lot_by_codes(item["gtin"], item["lot"])
             if lot is None:
-                raise DomainError("NOT_FOUND", f"No lot {item['lot']} for GTIN {item['gtin']}.", field=f"lots.{index}")
+                raise DomainError(
+                    "NOT_FOUND",
+                    _("Không có lô %(lot)s cho GTIN %(gtin)s.") % {"lot": item["lot"], "gtin": item["gtin"]},
+                    field=f"lots.{index}",
+                )
             role = item.get("role") or "object"
             lots.append(
                 {
@@ -342,7 +347,7 @@ class TraceEventRecord(BaseMutation):
             if gln:
                 place = TraceLocation.objects.filter(gln=gln).first()
                 if place is None:
-                    raise DomainError("NOT_FOUND", f"No location with GLN {gln}.", field=key)
+                    raise DomainError("NOT_FOUND", _("Không có địa điểm với GLN %(gln)s.") % {"gln": gln}, field=key)
                 places[key] = place
         event_type = input["type"]
         event = services.record_event(

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant
 from marketplace.core.errors import DomainError, DomainErrors, PermissionDeniedError
@@ -58,7 +59,7 @@ def _check_lot_code(code: str) -> str:
     try:
         return digital_link.validate_ai_value("10", code)
     except digital_link.DigitalLinkError as exc:
-        raise DomainError("INVALID", exc.message, field="code")
+        raise DomainError("INVALID", exc.localized(), field="code")
 
 
 def _check_standards(standards: Sequence[str]) -> list[str]:
@@ -97,19 +98,19 @@ def create_lot(
     except DomainError as exc:
         errors.append(exc)
     if expiry_date and expiry_date <= production_date:
-        errors.append(DomainError("INVALID", "The expiry date must be after the production date.", field="expiryDate"))
+        errors.append(DomainError("INVALID", _("Hạn sử dụng phải sau ngày sản xuất."), field="expiryDate"))
     if quantity < 0:
-        errors.append(DomainError("INVALID", "Quantity cannot be negative.", field="quantity"))
+        errors.append(DomainError("INVALID", _("Số lượng không được âm."), field="quantity"))
     try:
         standards = _check_standards(standards)
     except DomainError as exc:
         errors.append(exc)
     if not variant.gtin:
-        errors.append(DomainError("GTIN_MISSING", "Give the variant a GTIN before creating lots.", field="variant"))
+        errors.append(DomainError("GTIN_MISSING", _("Hãy gán GTIN cho phiên bản trước khi tạo lô."), field="variant"))
     if errors:
         raise DomainErrors(errors)
     if Lot.objects.filter(variant=variant, code=code).exists():
-        raise DomainError("UNIQUE", f"Lot '{code}' already exists for this variant.", field="code")
+        raise DomainError("UNIQUE", _("Lô “%(code)s” đã có cho phiên bản này.") % {"code": code}, field="code")
     lot = Lot.objects.create(
         variant=variant,
         code=code,
@@ -133,13 +134,13 @@ def update_lot(*, user: Any, lot: Lot, **changes: Any) -> Lot:
     editable = {"production_date", "expiry_date", "quantity", "origin_site", "raw_materials", "notes", "standards"}
     unknown = set(changes) - editable
     if unknown:
-        raise DomainError("INVALID", f"Cannot change {', '.join(sorted(unknown))}.")
+        raise DomainError("INVALID", _("Không sửa được: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     if "standards" in changes:
         changes["standards"] = _check_standards(changes["standards"])
     for key, value in changes.items():
         setattr(lot, key, normalize_text(value) if isinstance(value, str) else value)
     if lot.expiry_date and lot.expiry_date <= lot.production_date:
-        raise DomainError("INVALID", "The expiry date must be after the production date.", field="expiryDate")
+        raise DomainError("INVALID", _("Hạn sử dụng phải sau ngày sản xuất."), field="expiryDate")
     lot.save()
     after_write(lambda: invalidate_lots([lot]))
     return lot
@@ -153,12 +154,16 @@ def create_serials(*, user: Any, lot: Lot, serials: Sequence[str]) -> list[Seria
         try:
             cleaned.append(digital_link.validate_ai_value("21", (serial or "").strip()))
         except digital_link.DigitalLinkError as exc:
-            raise DomainError("INVALID", exc.message, field="serials")
+            raise DomainError("INVALID", exc.localized(), field="serials")
     if len(set(cleaned)) != len(cleaned):
-        raise DomainError("UNIQUE", "A serial appears twice.", field="serials")
+        raise DomainError("UNIQUE", _("Một số sê-ri xuất hiện hai lần."), field="serials")
     taken = set(SerialUnit.objects.filter(variant=lot.variant, serial__in=cleaned).values_list("serial", flat=True))
     if taken:
-        raise DomainError("UNIQUE", f"Serials already used for this GTIN: {', '.join(sorted(taken))}.", field="serials")
+        raise DomainError(
+            "UNIQUE",
+            _("Số sê-ri đã dùng cho GTIN này: %(serials)s.") % {"serials": ", ".join(sorted(taken))},
+            field="serials",
+        )
     units = SerialUnit.objects.bulk_create(
         [SerialUnit(lot=lot, variant_id=lot.variant_id, serial=serial) for serial in cleaned]
     )
@@ -170,7 +175,7 @@ def create_serials(*, user: Any, lot: Lot, serials: Sequence[str]) -> list[Seria
 
 def _check_offset(value: str) -> str:
     if not epcis.TZ_OFFSET.match(value or ""):
-        raise DomainError("INVALID", "eventTimeZoneOffset must look like +07:00.", field="eventTimeZoneOffset")
+        raise DomainError("INVALID", _("eventTimeZoneOffset phải có dạng +07:00."), field="eventTimeZoneOffset")
     return value
 
 
@@ -196,48 +201,69 @@ def record_event(
 ) -> TraceEvent:
     """Record one EPCIS event. `lots` = [{"lot": Lot, "role": object|child|input|output, "quantity", "uom"}]."""
     if event_type not in TraceEvent.Type.values:
-        raise DomainError("INVALID", f"Unknown event type '{event_type}'.", field="eventType")
+        raise DomainError(
+            "INVALID", _("Loại sự kiện không hợp lệ: “%(type)s”.") % {"type": event_type}, field="eventType"
+        )
     if not lots:
-        raise DomainError("INVALID", "An event needs at least one lot.", field="lots")
+        raise DomainError("INVALID", _("Sự kiện cần ít nhất một lô."), field="lots")
     producer_ids = {item["lot"].variant.product.producer_id for item in lots}
     for producer_id in producer_ids:
         if not can_manage_producer(user, producer_id):
-            raise PermissionDeniedError("You can record events only for your own producer's lots.")
+            raise PermissionDeniedError(_("Chỉ được ghi sự kiện cho các lô của chủ thể mình."))
     for location in (read_point, biz_location):
         if location is not None and location.producer_id and not can_manage_producer(user, location.producer_id):
-            raise PermissionDeniedError("That location belongs to another producer.")
+            raise PermissionDeniedError(_("Địa điểm này thuộc chủ thể khác."))
     roles = {item.get("role", "object") for item in lots}
     errors: list[DomainError] = []
     if event_type == TraceEvent.Type.TRANSFORMATION:
         if action:
-            errors.append(DomainError("INVALID", "A TransformationEvent has no action.", field="action"))
+            errors.append(DomainError("INVALID", _("TransformationEvent không có action."), field="action"))
         if not {"input", "output"} <= roles or roles - {"input", "output"}:
-            errors.append(DomainError("INVALID", "A TransformationEvent needs input and output lots.", field="lots"))
+            errors.append(DomainError("INVALID", _("TransformationEvent cần lô đầu vào và lô đầu ra."), field="lots"))
     else:
         if action not in {"ADD", "OBSERVE", "DELETE"}:
-            errors.append(DomainError("INVALID", "action must be ADD, OBSERVE or DELETE.", field="action"))
+            errors.append(DomainError("INVALID", _("action phải là ADD, OBSERVE hoặc DELETE."), field="action"))
         allowed = {"object"} if event_type == TraceEvent.Type.OBJECT else {"object", "child"}
         if roles - allowed:
             errors.append(
-                DomainError("INVALID", f"{event_type} lots take the role {' or '.join(allowed)}.", field="lots")
+                DomainError(
+                    "INVALID",
+                    _("Lô của %(type)s chỉ nhận vai trò %(roles)s.")
+                    % {"type": event_type, "roles": " / ".join(sorted(allowed))},
+                    field="lots",
+                )
             )
     if biz_step and not epcis.is_vocab_value(biz_step, epcis.cbv_biz_steps()):
-        errors.append(DomainError("INVALID", f"'{biz_step}' is not a CBV 2.0 bizStep.", field="bizStep"))
+        errors.append(
+            DomainError(
+                "INVALID", _("“%(value)s” không phải bizStep của CBV 2.0.") % {"value": biz_step}, field="bizStep"
+            )
+        )
     if disposition and not epcis.is_vocab_value(disposition, epcis.cbv_dispositions()):
-        errors.append(DomainError("INVALID", f"'{disposition}' is not a CBV 2.0 disposition.", field="disposition"))
+        errors.append(
+            DomainError(
+                "INVALID",
+                _("“%(value)s” không phải disposition của CBV 2.0.") % {"value": disposition},
+                field="disposition",
+            )
+        )
     try:
         _check_offset(event_timezone_offset)
     except DomainError as exc:
         errors.append(exc)
     if timezone.is_naive(event_time):
-        errors.append(DomainError("INVALID", "eventTime needs a time zone.", field="eventTime"))
+        errors.append(DomainError("INVALID", _("eventTime cần có múi giờ."), field="eventTime"))
     for item in lots:
         uom = item.get("uom") or ""
         if uom and not (uom.isascii() and uom.isalnum() and uom.isupper() and 2 <= len(uom) <= 3):
-            errors.append(DomainError("INVALID", f"uom '{uom}' must be a 2–3 letter UN/CEFACT code.", field="lots"))
+            errors.append(
+                DomainError(
+                    "INVALID", _("uom “%(uom)s” phải là mã UN/CEFACT 2–3 chữ cái.") % {"uom": uom}, field="lots"
+                )
+            )
         quantity = item.get("quantity")
         if quantity is not None and decimal.Decimal(str(quantity)) < 0:
-            errors.append(DomainError("INVALID", "Quantities cannot be negative.", field="lots"))
+            errors.append(DomainError("INVALID", _("Số lượng không được âm."), field="lots"))
     if errors:
         raise DomainErrors(errors)
     event_id = event_id or f"urn:uuid:{uuid.uuid4()}"
@@ -263,7 +289,7 @@ def record_event(
                 recorded_by=user if getattr(user, "is_authenticated", False) else None,
             )
     except IntegrityError:
-        raise DomainError("UNIQUE", f"An event with eventID '{event_id}' already exists.", field="eventId")
+        raise DomainError("UNIQUE", _("Đã có sự kiện với eventID “%(id)s”.") % {"id": event_id}, field="eventId")
     EventLot.objects.bulk_create(
         [
             EventLot(
@@ -309,7 +335,7 @@ def _lot_for_identifier(uri: str, path: str) -> tuple[Lot, SerialUnit | None]:
     try:
         link = digital_link.parse_uri(uri)
     except digital_link.DigitalLinkError as exc:
-        raise DomainError("INVALID", f"{path}: {exc.message}", field=path)
+        raise DomainError("INVALID", f"{path}: {exc.localized()}", field=path)
     variants = ProductVariant.objects.filter(gtin__in=gtin_forms(link.gtin))
     if link.serial:
         unit = (
@@ -318,13 +344,19 @@ def _lot_for_identifier(uri: str, path: str) -> tuple[Lot, SerialUnit | None]:
             .first()
         )
         if unit is None:
-            raise DomainError("NOT_FOUND", f"{path}: no serialised unit {uri}.", field=path)
+            raise DomainError(
+                "NOT_FOUND",
+                _("%(path)s: không có đơn vị mã hóa sê-ri %(uri)s.") % {"path": path, "uri": uri},
+                field=path,
+            )
         return unit.lot, unit
     if not link.lot:
-        raise DomainError("INVALID", f"{path}: the identifier must name a lot (10) or a serial (21).", field=path)
+        raise DomainError(
+            "INVALID", _("%(path)s: mã định danh phải chỉ ra lô (10) hoặc số sê-ri (21).") % {"path": path}, field=path
+        )
     lot = Lot.objects.select_related("variant__product").filter(variant__in=variants, code=link.lot).first()
     if lot is None:
-        raise DomainError("NOT_FOUND", f"{path}: no lot {uri}.", field=path)
+        raise DomainError("NOT_FOUND", _("%(path)s: không có lô %(uri)s.") % {"path": path, "uri": uri}, field=path)
     return lot, None
 
 
@@ -346,22 +378,26 @@ def capture_document(*, user: Any, document: Any) -> list[TraceEvent]:
     except epcis.SchemaError as exc:
         raise DomainError("INVALID", exc.message, field=exc.path)
     if document.get("type") != "EPCISDocument":
-        raise DomainError("INVALID", "Send an EPCISDocument.", field="$.type")
+        raise DomainError("INVALID", _("Hãy gửi một EPCISDocument."), field="$.type")
     events = document["epcisBody"]["eventList"]
     if not events:
-        raise DomainError("INVALID", "The eventList is empty.", field="$.epcisBody.eventList")
+        raise DomainError("INVALID", _("eventList trống."), field="$.epcisBody.eventList")
     recorded: list[TraceEvent] = []
     for index, data in enumerate(events):
         base = f"$.epcisBody.eventList[{index}]"
         event_type = data.get("type")
         if event_type not in IDENTIFIER_LISTS:
-            raise DomainError("UNSUPPORTED", f"{base}.type: {event_type} is not captured here.", field=f"{base}.type")
+            raise DomainError(
+                "UNSUPPORTED",
+                _("%(path)s.type: không nhận sự kiện %(type)s ở đây.") % {"path": base, "type": event_type},
+                field=f"{base}.type",
+            )
         existing = (
             TraceEvent.objects.filter(event_id=data.get("eventID") or "-").first() if data.get("eventID") else None
         )
         if existing is not None:
             if not can_manage_producer(user, existing.producer_id):
-                raise PermissionDeniedError("That eventID belongs to another producer.")
+                raise PermissionDeniedError(_("eventID này thuộc chủ thể khác."))
             recorded.append(existing)  # idempotent re-capture
             continue
         lots: list[dict[str, Any]] = []
@@ -383,7 +419,9 @@ def capture_document(*, user: Any, document: Any) -> list[TraceEvent]:
                         }
                     )
         if not lots:
-            raise DomainError("INVALID", f"{base}: the event names no lot or serial.", field=base)
+            raise DomainError(
+                "INVALID", _("%(path)s: sự kiện không nêu lô hay số sê-ri nào.") % {"path": base}, field=base
+            )
         extra = {key: value for key, value in data.items() if key in KEPT_FIELDS}
         if epc_uris:
             extra["childEPCs" if event_type == "AggregationEvent" else "epcList"] = epc_uris

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from marketplace.accounts import services
@@ -37,7 +38,7 @@ class UserType(graphene.ObjectType):
 def _throttle_logins(info: graphene.ResolveInfo) -> None:
     # Password guessing: 10 attempts a minute per address.
     if is_ratelimited(info.context, group="login", key="ip", rate="10/m", increment=True):
-        raise DomainError("RATE_LIMITED", "Too many attempts; wait a minute.")
+        raise DomainError("RATE_LIMITED", _("Thử quá nhiều lần; hãy đợi một phút."))
 
 
 class TokenCreate(BaseMutation):

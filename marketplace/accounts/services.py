@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import issue_token
@@ -17,9 +18,9 @@ def register_user(*, email: str, password: str, full_name: str = "", phone: str 
     email = normalize_text(email).lower()
     problems = []
     if not email or "@" not in email:
-        problems.append(DomainError("INVALID", "Enter a valid e-mail address.", field="email"))
+        problems.append(DomainError("INVALID", _("Địa chỉ e-mail không hợp lệ."), field="email"))
     elif User.objects.filter(email__iexact=email).exists():
-        problems.append(DomainError("UNIQUE", "An account with this e-mail already exists.", field="email"))
+        problems.append(DomainError("UNIQUE", _("Đã có tài khoản dùng e-mail này."), field="email"))
     try:
         password_validation.validate_password(password, User(email=email, full_name=full_name))
     except ValidationError as exc:
@@ -38,5 +39,5 @@ def register_user(*, email: str, password: str, full_name: str = "", phone: str 
 def create_token(*, email: str, password: str, request=None) -> tuple[User, str]:
     user = authenticate(request, username=normalize_text(email).lower(), password=password)
     if user is None:
-        raise DomainError("INVALID_CREDENTIALS", "E-mail or password is wrong.", field="email")
+        raise DomainError("INVALID_CREDENTIALS", _("E-mail hoặc mật khẩu không đúng."), field="email")
     return user, issue_token(user)

@@ -13,6 +13,7 @@ from typing import Any
 import graphene
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from graphql_relay import from_global_id, to_global_id
 from graphql_sync_dataloaders import SyncDataLoader
@@ -50,7 +51,11 @@ def decode_id(value: str, type_name: str, *, field: str = "id") -> int:
     except Exception:  # noqa: BLE001 - any decoding failure is the same bad input
         kind, pk = "", ""
     if kind != type_name or not str(pk).isdigit():
-        raise DomainError("INVALID", f"'{value}' is not a valid {type_name} id.", field=field)
+        raise DomainError(
+            "INVALID",
+            _("“%(value)s” không phải id %(type)s hợp lệ.") % {"value": value, "type": type_name},
+            field=field,
+        )
     return int(pk)
 
 
@@ -470,7 +475,7 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_product(root, info, id: str | None = None, slug: str | None = None) -> Product | None:
         if (id is None) == (slug is None):
-            raise GraphQLError("Give exactly one of 'id' or 'slug'.")
+            raise GraphQLError(_("Hãy cho đúng một trong hai: “id” hoặc “slug”."))
         queryset = selectors.storefront_products()
         if id is not None:
             try:
@@ -517,7 +522,7 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_producer(root, info, id: str | None = None, slug: str | None = None) -> Producer | None:
         if (id is None) == (slug is None):
-            raise GraphQLError("Give exactly one of 'id' or 'slug'.")
+            raise GraphQLError(_("Hãy cho đúng một trong hai: “id” hoặc “slug”."))
         if id is not None:
             try:
                 return public_producers().filter(pk=decode_id(id, "Producer")).first()
@@ -645,7 +650,9 @@ class ProductMediaCreate(BaseMutation):
         files = getattr(info.context, "FILES", None) or {}
         upload = files.get(file)
         if upload is None:
-            raise DomainError("INVALID", f"No file part named '{file}' in this multipart request.", field="file")
+            raise DomainError(
+                "INVALID", _("Yêu cầu multipart này không có phần tệp tên “%(name)s”.") % {"name": file}, field="file"
+            )
         media = services.add_product_media(
             user=_user(info), product=decode_id(product, "Product", field="product"), file=upload, alt=alt or ""
         )

@@ -8,6 +8,7 @@ from typing import Any
 import graphene
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from graphql_relay import to_global_id
 
@@ -253,7 +254,7 @@ def _pairs(lines: list[Any]) -> list[tuple[int, int]]:
     for line in lines:
         variant_id = decode_id(line.variant_id, "ProductVariant")
         if variant_id is None:
-            raise DomainError("NOT_FOUND", "Unknown variant id.", field=str(line.variant_id))
+            raise DomainError("NOT_FOUND", _("Không tìm thấy phiên bản."), field=str(line.variant_id))
         pairs.append((variant_id, line.quantity))
     return pairs
 
@@ -261,7 +262,7 @@ def _pairs(lines: list[Any]) -> list[tuple[int, int]]:
 def load(token: str, *, for_update: bool = False):
     checkout = selectors.get_checkout(token, for_update=for_update)
     if checkout is None:
-        raise DomainError("NOT_FOUND", "Checkout not found.", field="id")
+        raise DomainError("NOT_FOUND", _("Không tìm thấy giỏ hàng."), field="id")
     return checkout
 
 
@@ -288,7 +289,7 @@ class CheckoutCreate(CheckoutMutation):
         if is_ratelimited(
             info.context, group="checkout-create", key="ip", rate=settings.CHECKOUT_CREATE_RATE_LIMIT, increment=True
         ):
-            raise DomainError("RATE_LIMITED", "Too many new checkouts; wait a minute.")
+            raise DomainError("RATE_LIMITED", _("Tạo quá nhiều giỏ hàng mới; hãy đợi một phút."))
         language = input.language or (get_language() or "vi")[:2]
         checkout = services.create_checkout(
             email=input.email or "", lines=_pairs(input.lines), user=info.context.user, language=language
@@ -327,7 +328,7 @@ class CheckoutLinesDelete(CheckoutMutation):
     def perform(cls, root, info, id: str, line_ids: list) -> dict:
         ids = [decode_id(i, "CheckoutLine") for i in line_ids]
         if None in ids:
-            raise DomainError("NOT_FOUND", "Unknown line id.", field="lineIds")
+            raise DomainError("NOT_FOUND", _("Không tìm thấy dòng hàng."), field="lineIds")
         return _payload(services.delete_lines(checkout=load(id), line_ids=ids))
 
 

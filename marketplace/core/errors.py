@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A business rule refused an action. `code` is stable (an API enum value); `message` is for people."""
@@ -31,5 +33,5 @@ class DomainErrors(DomainError):
 
 
 class PermissionDeniedError(DomainError):
-    def __init__(self, message: str = "You do not have permission to do this.") -> None:
-        super().__init__("PERMISSION_DENIED", message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__("PERMISSION_DENIED", message or _("Bạn không có quyền làm việc này."))

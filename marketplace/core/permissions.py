@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from marketplace.core.errors import PermissionDeniedError
 
 PROGRAM_OFFICE_GROUP = "program_office"
@@ -20,9 +22,9 @@ def is_program_office(user: Any) -> bool:
 
 def require_program_office(user: Any) -> None:
     if not is_program_office(user):
-        raise PermissionDeniedError("Only the OCOP program office can do this.")
+        raise PermissionDeniedError(_("Chỉ văn phòng điều phối OCOP được làm việc này."))
 
 
 def require_authenticated(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise PermissionDeniedError("Sign in first.")
+        raise PermissionDeniedError(_("Hãy đăng nhập trước."))

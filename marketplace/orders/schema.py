@@ -6,6 +6,7 @@ import enum
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from graphql_relay import from_global_id, to_global_id
 
@@ -214,7 +215,7 @@ class OrderFulfilmentUpdate(SafeCodesMutation):
         pk = decode_id(id, "Fulfilment")
         fulfilment = Fulfilment.objects.filter(pk=pk).first() if pk else None
         if fulfilment is None:
-            raise DomainError("NOT_FOUND", "Fulfilment not found.", field="id")
+            raise DomainError("NOT_FOUND", _("Không tìm thấy kiện hàng."), field="id")
         value = status.value if hasattr(status, "value") else status
         fulfilment = services.set_fulfilment_status(
             fulfilment=fulfilment, status=value, user=info.context.user, tracking_number=tracking_number

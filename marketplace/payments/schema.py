@@ -6,6 +6,7 @@ from typing import Any
 
 import graphene
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from marketplace.checkout.schema import CheckoutError, CheckoutMutation, load
 from marketplace.core.errors import DomainError
@@ -88,7 +89,7 @@ class CheckoutPaymentCreate(CheckoutMutation):
 def _order(number: str) -> Order:
     order = Order.objects.filter(number=(number or "").strip().upper()).first()
     if order is None:
-        raise DomainError("NOT_FOUND", "Order not found.", field="number")
+        raise DomainError("NOT_FOUND", _("Không tìm thấy đơn hàng."), field="number")
     return order
 
 

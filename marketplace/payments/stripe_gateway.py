@@ -7,13 +7,14 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from marketplace.core.errors import DomainError
 
 
 def client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
-        raise DomainError("GATEWAY_NOT_CONFIGURED", "Card payments are not configured (STRIPE_SECRET_KEY).")
+        raise DomainError("GATEWAY_NOT_CONFIGURED", _("Chưa cấu hình thanh toán thẻ (STRIPE_SECRET_KEY)."))
     kwargs: dict[str, Any] = {"max_network_retries": 2}
     if settings.STRIPE_API_BASE:
         kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE.rstrip("/")}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from marketplace.core.errors import PermissionDeniedError
 from marketplace.core.permissions import is_program_office
 from marketplace.producers.models import Producer, ProducerStaff
@@ -24,4 +26,4 @@ def can_manage_producer(user: Any, producer: Producer | int) -> bool:
 
 def require_producer_staff(user: Any, producer: Producer | int) -> None:
     if not can_manage_producer(user, producer):
-        raise PermissionDeniedError("Only this producer's staff can do this.")
+        raise PermissionDeniedError(_("Chỉ nhân sự của chủ thể này được làm việc này."))

@@ -283,7 +283,7 @@ def test_signup_sign_in_and_out(client):
     assert response.status_code == 302
     response = client.post("/tai-khoan/dang-ky/", {"email": "hoa@example.com", "password": "rau-muong-2026"})
     assert response.status_code == 200
-    assert "already exists" in response.content.decode() or "đã" in response.content.decode()
+    assert "Đã có tài khoản dùng e-mail này." in response.content.decode()
 
 
 def test_sign_in_wrong_password(client):

@@ -149,6 +149,9 @@ def test_malformed_names_the_failing_path(client: Any, lot: Any, staff: Any, tok
     doc = _capture_doc()
     doc["epcisBody"]["eventList"][0]["quantityList"][0]["epcClass"] = f"https://id.gs1.org/01/{bad_gtin}/10/L1"
     response = _post(client, token_for(staff), doc)
+    assert response.status_code == 400 and "số kiểm tra" in response.json()["error"]["message"]
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # error messages follow the request's language
+    response = _post(client, token_for(staff), doc)
     assert response.status_code == 400 and "check digit" in response.json()["error"]["message"]
     assert TraceEvent.objects.count() == 1  # only the fixture's
 

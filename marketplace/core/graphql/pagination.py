@@ -13,6 +13,7 @@ from typing import Any
 import graphene
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from graphql_relay import cursor_to_offset, offset_to_cursor
 
@@ -40,7 +41,7 @@ def _offset(cursor: str | None, name: str) -> int | None:
         return None
     offset = cursor_to_offset(cursor)
     if offset is None or offset < 0:
-        raise GraphQLError(f"Argument '{name}' is not a valid cursor.")
+        raise GraphQLError(_("Tham số “%(name)s” không phải con trỏ hợp lệ.") % {"name": name})
     return offset
 
 
@@ -51,9 +52,12 @@ def page_bounds(
     cap = settings.GRAPHQL_MAX_PAGE_SIZE
     for name, value in (("first", first), ("last", last)):
         if value is not None and value < 0:
-            raise GraphQLError(f"Argument '{name}' must be zero or more.")
+            raise GraphQLError(_("Tham số “%(name)s” phải từ 0 trở lên.") % {"name": name})
         if value is not None and value > cap:
-            raise GraphQLError(f"Argument '{name}' is {value}; at most {cap} items can be asked for at once.")
+            raise GraphQLError(
+                _("Tham số “%(name)s” là %(value)s; mỗi lần chỉ lấy được tối đa %(cap)s mục.")
+                % {"name": name, "value": value, "cap": cap}
+            )
     start = (_offset(after, "after") + 1) if after is not None else 0
     end = min(_offset(before, "before"), total) if before is not None else total
     start = min(start, end)

@@ -90,6 +90,9 @@ def test_unlisted_products_are_null_and_never_counted(gql) -> None:
 
 def test_product_needs_exactly_one_of_id_or_slug(gql) -> None:
     body = gql.raw("{ product { id } }").json()
+    assert "đúng một" in body["errors"][0]["message"]
+    gql.headers["Accept-Language"] = "en"
+    body = gql.raw("{ product { id } }").json()
     assert "exactly one" in body["errors"][0]["message"]
 
 
@@ -129,6 +132,7 @@ def test_filters(gql) -> None:
 
 
 def test_bad_filter_id_is_an_error(gql) -> None:
+    gql.headers["Accept-Language"] = "en"
     body = gql.raw(PRODUCTS, {"first": 5, "filter": {"producers": [to_global_id("Product", 1)]}}).json()
     assert "not a valid Producer id" in body["errors"][0]["message"]
 

@@ -63,9 +63,12 @@ def test_page_bounds_caps_and_slices(settings) -> None:
     settings.GRAPHQL_MAX_PAGE_SIZE = 100
     assert page_bounds(50, first=10, after=None, last=None, before=None) == (0, 10)
     assert page_bounds(50, first=None, after=None, last=5, before=None) == (45, 50)
+    from django.utils import translation
     from graphql import GraphQLError
 
-    with pytest.raises(GraphQLError, match="at most 100"):
+    with translation.override("en"), pytest.raises(GraphQLError, match="at most 100"):
+        page_bounds(500, first=101, after=None, last=None, before=None)
+    with translation.override("vi"), pytest.raises(GraphQLError, match="tối đa 100"):
         page_bounds(500, first=101, after=None, last=None, before=None)
 
 
