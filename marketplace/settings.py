@@ -86,6 +86,7 @@ MIDDLEWARE = [
     # Pages shrink ~5× on slow rural networks; Django pads compressed bodies randomly against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "storefront_theme.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
