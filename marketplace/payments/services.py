@@ -191,6 +191,15 @@ def link_payments_to_order(*, order: Order) -> None:
                     pass
 
 
+def delete_abandoned_checkouts(*, days: int | None = None) -> int:
+    """Abandoned carts go (checkout.services.delete_abandoned_checkouts), except a cart whose card payment
+    succeeded without an order yet: that one waits for someone to look at it."""
+    paid = Payment.objects.filter(order__isnull=True, status=Payment.Status.SUCCEEDED).values_list(
+        "checkout_token", flat=True
+    )
+    return checkout_services.delete_abandoned_checkouts(days=days, keep_tokens=list(paid))
+
+
 # --- People confirming money ----------------------------------------------------------------------------
 
 
