@@ -24,6 +24,7 @@ from marketplace.checkout import services as checkout_services
 from marketplace.core.errors import DomainError, DomainErrors
 from marketplace.geo.models import Commune, Province
 from marketplace.orders import selectors as order_selectors
+from marketplace.payments import selectors as payment_selectors
 from marketplace.payments import services as payment_services
 
 SESSION_KEY = "checkout_token"
@@ -252,12 +253,8 @@ def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _order_context(order, *, confirmation: bool = False) -> dict:
-    from marketplace.payments.models import Payment
-
-    bank = None
-    payment = Payment.objects.filter(checkout_token=order.checkout_token, gateway=Payment.Gateway.BANK_TRANSFER).first()
-    if payment is not None and order.payment_status != "paid":
-        bank = payment_services.bank_transfer_details(payment)
+    # The VietQR again while an order paid by bank transfer waits for its money (None otherwise).
+    bank = payment_selectors.bank_transfer_for_order(order)
     return {"order": order, "bank": bank, "confirmation": confirmation, "robots_noindex": True}
 
 
