@@ -29,7 +29,6 @@ from marketplace.payments import services as payment_services
 
 SESSION_KEY = "checkout_token"
 ORDERS_KEY = "placed_orders"
-PAYMENT_CHOICES = ["COD", "BANK_TRANSFER", "STRIPE"]
 
 
 def _user(request: HttpRequest) -> Any:
@@ -169,7 +168,7 @@ def _save_address(request: HttpRequest, checkout) -> dict[str, str]:
 def _place_order(request: HttpRequest, checkout) -> HttpResponse | None:
     post = request.POST
     gateway = post.get("payment", "")
-    if gateway not in PAYMENT_CHOICES or (gateway == "STRIPE" and not settings.STRIPE_PUBLISHABLE_KEY):
+    if gateway not in checkout_selectors.available_payment_gateways():
         messages.error(request, _("Hãy chọn phương thức thanh toán."))
         return None
     try:
@@ -227,6 +226,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 return response
         current = checkout_selectors.get_checkout(current.token)
     summary = checkout_selectors.summarize(current)
+    gateways = checkout_selectors.available_payment_gateways()  # the API's checkout.availablePaymentGateways
     return render(
         request,
         "storefront/checkout.html",
@@ -236,7 +236,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "field_errors": field_errors,
             "provinces": Province.objects.order_by("name"),
             "address_done": current.province_id is not None and current.commune_id is not None and not field_errors,
-            "stripe_enabled": bool(settings.STRIPE_PUBLISHABLE_KEY),
+            "gateways": gateways,
+            "stripe_enabled": "STRIPE" in gateways,
             "robots_noindex": True,
         },
     )

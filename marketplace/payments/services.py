@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.checkout import services as checkout_services
 from marketplace.checkout.models import Checkout
-from marketplace.checkout.selectors import summarize
+from marketplace.checkout.selectors import available_payment_gateways, summarize
 from marketplace.core.errors import DomainError, PermissionDeniedError
 from marketplace.core.money import percent_of
 from marketplace.core.permissions import is_program_office
@@ -65,6 +65,10 @@ def create_payment(*, checkout: Checkout, gateway: str) -> Payment:
         raise DomainError("INVALID", _("Cổng thanh toán không hợp lệ."), field="gateway")
     if checkout.order_id:
         raise DomainError("CHECKOUT_COMPLETED", _("Giỏ hàng này đã được đặt thành đơn."), field="id")
+    if method.name not in available_payment_gateways():
+        raise DomainError(
+            "GATEWAY_NOT_CONFIGURED", _("Phương thức thanh toán này chưa được cấu hình."), field="gateway"
+        )
     summary = summarize(checkout, check_stock=False, all_methods=False)
     if not summary.lines:
         raise DomainError("EMPTY", _("Giỏ hàng trống."), field="lines")

@@ -123,8 +123,23 @@ def test_card_option_only_with_stripe_key(client, settings):
     response = client.post("/thanh-toan/", {"step": "place", "delivery_method": "home", "payment": "STRIPE"})
     assert response.status_code == 200 and "Hãy chọn phương thức thanh toán" in response.content.decode()
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
+    settings.STRIPE_SECRET_KEY = "sk_test_123"
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    assert 'value="STRIPE"' not in client.get("/thanh-toan/").content.decode()  # nothing would mark it paid
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
     page = client.get("/thanh-toan/").content.decode()
     assert 'value="STRIPE"' in page and "data-needs-stripe hidden" in page  # shown only once Stripe.js loads
+
+
+def test_bank_transfer_option_only_with_a_bank_account(client, settings):
+    add(client, ListedProductFactory().variants.first())
+    client.post("/thanh-toan/", address())
+    assert 'value="BANK_TRANSFER"' in client.get("/thanh-toan/").content.decode()
+    settings.BANK_TRANSFER_ACCOUNT = ""
+    page = client.get("/thanh-toan/").content.decode()
+    assert 'value="BANK_TRANSFER"' not in page and 'value="COD"' in page
+    response = client.post("/thanh-toan/", {"step": "place", "delivery_method": "home", "payment": "BANK_TRANSFER"})
+    assert response.status_code == 200 and "Hãy chọn phương thức thanh toán" in response.content.decode()
 
 
 def test_order_confirmation_is_private(client):
@@ -183,6 +198,7 @@ def test_card_payment_through_stripe_elements(client, settings):
 
     settings.STRIPE_SECRET_KEY = "sk_test_dummy"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
     add(client, ListedProductFactory().variants.first())
     assert client.post("/thanh-toan/", address()).status_code == 302
     with responses.RequestsMock() as rsps:
