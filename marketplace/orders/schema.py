@@ -57,6 +57,7 @@ class OrderErrorCode(graphene.Enum):
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
     GATEWAY_ERROR = "GATEWAY_ERROR"
     GATEWAY_NOT_CONFIGURED = "GATEWAY_NOT_CONFIGURED"
+    NOT_CANCELABLE = "NOT_CANCELABLE"
 
 
 OrderError = error_type("OrderError", OrderErrorCode)

@@ -175,7 +175,27 @@ class OrderRefund(SafeCodesMutation):
         return {"order": orders_with_details().get(pk=order.pk)}
 
 
+class OrderCancel(SafeCodesMutation):
+    """Cancel an order before it ships: the program office, or its signed-in buyer while every parcel is pending.
+    Stock goes back, a card payment is refunded through Stripe, settlement lines are reversed."""
+
+    code_enum = OrderErrorCode
+
+    class Arguments:
+        number = graphene.String(required=True)
+        reason = graphene.String()
+
+    order = graphene.Field(OrderType)
+    errors = graphene.List(graphene.NonNull(OrderError), required=True)
+
+    @classmethod
+    def perform(cls, root, info, number: str, reason: str | None = None) -> dict:
+        order = services.cancel_order(order=_order(number), user=info.context.user, reason=(reason or "")[:200])
+        return {"order": orders_with_details().get(pk=order.pk)}
+
+
 class Mutation(graphene.ObjectType):
     checkout_payment_create = CheckoutPaymentCreate.Field()
     order_confirm_bank_transfer = OrderConfirmBankTransfer.Field()
     order_refund = OrderRefund.Field()
+    order_cancel = OrderCancel.Field()
