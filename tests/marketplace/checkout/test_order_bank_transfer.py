@@ -91,3 +91,14 @@ def test_no_vietqr_when_the_buyer_switched_from_bank_transfer_to_cod():
     order = checkout_services.complete_checkout(checkout=checkout)
     assert order.payment_method == "cod"
     assert 'src="data:image/svg+xml' not in _track(order.number)
+
+
+def test_no_vietqr_once_the_order_is_cancelled(gql):
+    buyer = UserFactory()
+    checkout = ready_checkout([(listed_variant().pk, 1)], gateway="bank_transfer", user=buyer)
+    order = checkout_services.complete_checkout(checkout=checkout, user=buyer)
+    assert 'src="data:image/svg+xml' in _track(order.number)
+    payment_services.cancel_order(order=order, user=buyer)
+    assert 'src="data:image/svg+xml' not in _track(order.number)
+    data = gql.execute(ORDER, {"n": order.number, "e": "an@example.com"})["order"]["payment"]
+    assert data["status"] == "PENDING" and data["bankTransfer"] is None
