@@ -24,6 +24,7 @@ from marketplace.checkout import services as checkout_services
 from marketplace.core.errors import DomainError, DomainErrors
 from marketplace.geo.models import Commune, Province
 from marketplace.orders import selectors as order_selectors
+from marketplace.orders.models import Fulfilment, Order
 from marketplace.payments import selectors as payment_selectors
 from marketplace.payments import services as payment_services
 
@@ -250,13 +251,40 @@ def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
         order = order_selectors.orders_with_details().filter(number=number).first()
     if order is None:
         raise Http404(_("Không tìm thấy đơn hàng."))
-    return render(request, "storefront/order.html", _order_context(order, confirmation=True))
+    return render(request, "storefront/order.html", _order_context(order, confirmation=True, user=_user(request)))
 
 
-def _order_context(order, *, confirmation: bool = False) -> dict:
+def _can_cancel(order, user: Any) -> bool:
+    if user is None or order.user_id != user.pk or order.status == Order.Status.CANCELED:
+        return False
+    return all(f.status == Fulfilment.Status.PENDING for f in order.fulfilments.all())
+
+
+def _order_context(order, *, confirmation: bool = False, user: Any = None) -> dict:
     # The VietQR again while an order paid by bank transfer waits for its money (None otherwise).
     bank = payment_selectors.bank_transfer_for_order(order)
-    return {"order": order, "bank": bank, "confirmation": confirmation, "robots_noindex": True}
+    return {
+        "order": order,
+        "bank": bank,
+        "confirmation": confirmation,
+        "can_cancel": _can_cancel(order, user),
+        "robots_noindex": True,
+    }
+
+
+@require_POST
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    """The signed-in buyer cancels their order while every parcel is pending (payments.services.cancel_order)."""
+    order = order_selectors.order_for_lookup(number=number, user=_user(request))
+    if order is None or _user(request) is None:
+        raise Http404(_("Không tìm thấy đơn hàng."))
+    try:
+        payment_services.cancel_order(order=order, user=request.user, reason=request.POST.get("reason", ""))
+    except (DomainError, DomainErrors) as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Đã hủy đơn hàng."))
+    return redirect("storefront:order_confirmation", number=order.number)
 
 
 @ratelimit(key="ip", rate="20/m", method="POST", block=True)

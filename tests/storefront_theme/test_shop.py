@@ -218,3 +218,42 @@ def test_card_payment_through_stripe_elements(client, settings):
 
     order = Order.objects.get()
     assert order.payment_method == "stripe" and order.payment_status != "paid"
+
+
+def test_signed_in_buyer_cancels_a_pending_order(client):
+    from marketplace.inventory.models import Stock
+    from marketplace.orders import services as order_services
+    from marketplace.orders.models import Order
+
+    variant = ListedProductFactory(variant__stock=5).variants.first()
+    buyer = UserFactory(email="lan@example.com")
+    client.force_login(buyer)
+    add(client, variant, 2)
+    url = place(client).url
+    order = Order.objects.get()
+    assert order.user == buyer and Stock.objects.get(variant=variant).quantity_allocated == 2
+    page = client.get(url).content.decode()
+    assert f'action="/don-hang/{order.number}/huy/"' in page
+    from django.test import Client
+
+    other = Client()
+    other.force_login(UserFactory())
+    assert other.post(f"/don-hang/{order.number}/huy/").status_code == 404
+    assert client.get(f"/don-hang/{order.number}/huy/").status_code == 405
+    response = client.post(f"/don-hang/{order.number}/huy/", follow=True)
+    assert "Đã hủy đơn hàng" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == "canceled" and Stock.objects.get(variant=variant).quantity_allocated == 0
+    assert "/huy/" not in client.get(url).content.decode()
+
+    add(client, variant, 1)
+    url = place(client).url
+    packed = Order.objects.exclude(pk=order.pk).get()
+    order_services.set_fulfilment_status(
+        fulfilment=packed.fulfilments.get(), status="packed", user=UserFactory(is_superuser=True, is_staff=True)
+    )
+    assert "/huy/" not in client.get(url).content.decode()
+    page = client.post(f"/don-hang/{packed.number}/huy/", follow=True).content.decode()
+    assert "không thể hủy" in page
+    packed.refresh_from_db()
+    assert packed.status == "processing"
