@@ -241,6 +241,7 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # tests point the real client at a local server
 # Checkout, shipping, bank transfer, settlement (issue 6)
 CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 20)
+CHECKOUT_ABANDONED_DAYS = env_int("CHECKOUT_ABANDONED_DAYS", 30)  # carts untouched this long (no order) are deleted
 # Home delivery per producer parcel: weight bands (up to N grams) × zone (same province / same region / far).
 SHIPPING_WEIGHT_BANDS = [
     (500, {"local": 18_000, "region": 25_000, "far": 32_000}),

@@ -24,11 +24,12 @@ from marketplace.checkout import services as checkout_services
 from marketplace.core.errors import DomainError, DomainErrors
 from marketplace.geo.models import Commune, Province
 from marketplace.orders import selectors as order_selectors
+from marketplace.orders.models import Fulfilment, Order
+from marketplace.payments import selectors as payment_selectors
 from marketplace.payments import services as payment_services
 
 SESSION_KEY = "checkout_token"
 ORDERS_KEY = "placed_orders"
-PAYMENT_CHOICES = ["COD", "BANK_TRANSFER", "STRIPE"]
 
 
 def _user(request: HttpRequest) -> Any:
@@ -168,7 +169,7 @@ def _save_address(request: HttpRequest, checkout) -> dict[str, str]:
 def _place_order(request: HttpRequest, checkout) -> HttpResponse | None:
     post = request.POST
     gateway = post.get("payment", "")
-    if gateway not in PAYMENT_CHOICES or (gateway == "STRIPE" and not settings.STRIPE_PUBLISHABLE_KEY):
+    if gateway not in checkout_selectors.available_payment_gateways():
         messages.error(request, _("Hãy chọn phương thức thanh toán."))
         return None
     try:
@@ -226,6 +227,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 return response
         current = checkout_selectors.get_checkout(current.token)
     summary = checkout_selectors.summarize(current)
+    gateways = checkout_selectors.available_payment_gateways()  # the API's checkout.availablePaymentGateways
     return render(
         request,
         "storefront/checkout.html",
@@ -235,7 +237,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "field_errors": field_errors,
             "provinces": Province.objects.order_by("name"),
             "address_done": current.province_id is not None and current.commune_id is not None and not field_errors,
-            "stripe_enabled": bool(settings.STRIPE_PUBLISHABLE_KEY),
+            "gateways": gateways,
+            "stripe_enabled": "STRIPE" in gateways,
             "robots_noindex": True,
         },
     )
@@ -248,17 +251,40 @@ def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
         order = order_selectors.orders_with_details().filter(number=number).first()
     if order is None:
         raise Http404(_("Không tìm thấy đơn hàng."))
-    return render(request, "storefront/order.html", _order_context(order, confirmation=True))
+    return render(request, "storefront/order.html", _order_context(order, confirmation=True, user=_user(request)))
 
 
-def _order_context(order, *, confirmation: bool = False) -> dict:
-    from marketplace.payments.models import Payment
+def _can_cancel(order, user: Any) -> bool:
+    if user is None or order.user_id != user.pk or order.status == Order.Status.CANCELED:
+        return False
+    return all(f.status == Fulfilment.Status.PENDING for f in order.fulfilments.all())
 
-    bank = None
-    payment = Payment.objects.filter(checkout_token=order.checkout_token, gateway=Payment.Gateway.BANK_TRANSFER).first()
-    if payment is not None and order.payment_status != "paid":
-        bank = payment_services.bank_transfer_details(payment)
-    return {"order": order, "bank": bank, "confirmation": confirmation, "robots_noindex": True}
+
+def _order_context(order, *, confirmation: bool = False, user: Any = None) -> dict:
+    # The VietQR again while an order paid by bank transfer waits for its money (None otherwise).
+    bank = payment_selectors.bank_transfer_for_order(order)
+    return {
+        "order": order,
+        "bank": bank,
+        "confirmation": confirmation,
+        "can_cancel": _can_cancel(order, user),
+        "robots_noindex": True,
+    }
+
+
+@require_POST
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    """The signed-in buyer cancels their order while every parcel is pending (payments.services.cancel_order)."""
+    order = order_selectors.order_for_lookup(number=number, user=_user(request))
+    if order is None or _user(request) is None:
+        raise Http404(_("Không tìm thấy đơn hàng."))
+    try:
+        payment_services.cancel_order(order=order, user=request.user, reason=request.POST.get("reason", ""))
+    except (DomainError, DomainErrors) as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Đã hủy đơn hàng."))
+    return redirect("storefront:order_confirmation", number=order.number)
 
 
 @ratelimit(key="ip", rate="20/m", method="POST", block=True)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("gio-hang/cap-nhat/", shop_views.cart_update, name="cart_update"),
     path("thanh-toan/", shop_views.checkout, name="checkout"),
     path("don-hang/<str:number>/", shop_views.order_confirmation, name="order_confirmation"),
+    path("don-hang/<str:number>/huy/", shop_views.order_cancel, name="order_cancel"),
     path("tra-cuu-don-hang/", shop_views.order_track, name="order_track"),
     path("tai-khoan/dang-ky/", account_views.signup, name="signup"),
     path("tai-khoan/dang-nhap/", account_views.SignInView.as_view(), name="login"),

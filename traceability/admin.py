@@ -54,7 +54,7 @@ class TraceLocationAdmin(admin.ModelAdmin):
 
 @admin.register(ScanLog)
 class ScanLogAdmin(admin.ModelAdmin):
-    list_display = ["scanned_at", "lot", "serial", "sales_point", "tag_valid", "language"]
-    list_filter = ["tag_valid", "language"]
+    list_display = ["scanned_at", "lot", "serial", "sales_point", "tag_valid", "printed_expiry", "language"]
+    list_filter = ["tag_valid", ("printed_expiry", admin.EmptyFieldListFilter), "language"]
     list_select_related = ["lot", "serial", "sales_point"]
     raw_id_fields = ["lot", "serial", "sales_point"]

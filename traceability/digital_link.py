@@ -140,6 +140,20 @@ def parse_yymmdd(value: str) -> datetime.date:
     return datetime.date(year, mm, dd)
 
 
+def expiry_matches(printed: str, registered: datetime.date | None) -> bool:
+    """Does the printed AI 17 value (YYMMDD, already validated) agree with the lot's registered expiry date?
+
+    Day 00 means "day not given": then the year and month must agree. A printed date on a lot registered without
+    one does not agree.
+    """
+    if registered is None:
+        return False
+    date = parse_yymmdd(printed)
+    if printed.endswith("00"):
+        return (date.year, date.month) == (registered.year, registered.month)
+    return date == registered
+
+
 def format_yymmdd(value: datetime.date) -> str:
     return value.strftime("%y%m%d")
 

@@ -127,6 +127,7 @@ class SerialUnit(models.Model):
         NONE = "", _("Không")
         MANY_SCANS = "many_scans", _("Quét quá nhiều lần")
         IMPOSSIBLE_TRAVEL = "impossible_travel", _("Quét ở hai nơi quá xa trong thời gian ngắn")
+        EXPIRY_MISMATCH = "expiry_mismatch", _("Hạn dùng in trên mã khác hạn đã đăng ký")
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="serials")
     variant = models.ForeignKey("catalog.ProductVariant", on_delete=models.PROTECT, related_name="+")
@@ -230,6 +231,8 @@ class ScanLog(models.Model):
     client_hash = models.CharField(max_length=32, blank=True)
     language = models.CharField(max_length=8, blank=True)
     tag_valid = models.BooleanField(null=True)
+    # The expiry printed in the code (?17=) when it differs from the lot's registered one (possible tampering).
+    printed_expiry = models.DateField(_("hạn dùng in trên mã (sai lệch)"), null=True, blank=True)
 
     class Meta:
         ordering = ["-scanned_at"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from typing import Any
 
@@ -91,7 +92,16 @@ def timeline(lot: Lot) -> list[dict[str, Any]]:
     return items
 
 
-def render_lot_page(lot: Lot, *, lang: str, unit: SerialUnit | None = None, tag_valid: bool | None = None) -> str:
+def render_lot_page(
+    lot: Lot,
+    *,
+    lang: str,
+    unit: SerialUnit | None = None,
+    tag_valid: bool | None = None,
+    printed_expiry: datetime.date | None = None,
+) -> str:
+    """The public lot page. `printed_expiry`: the expiry printed in the scanned code when it differs from the
+    registered one (the page then warns of possible tampering)."""
     product = lot.variant.product
     producer = product.producer
     cert = product.current_certification
@@ -128,6 +138,7 @@ def render_lot_page(lot: Lot, *, lang: str, unit: SerialUnit | None = None, tag_
             "uri": digital_link.build_uri(settings.PUBLIC_BASE_URL, gtin, lot=lot.code),
             "unit": unit,
             "tag_valid": tag_valid,
+            "printed_expiry": printed_expiry,
             "lot_expired": bool(lot.expiry_date and lot.expiry_date < today_in_vietnam()),
             "shop_name": settings.SHOP_NAME,
         }

@@ -100,7 +100,7 @@ class SerialUnitType(graphene.ObjectType):
     lot_code = graphene.String(required=True)
     product_name = graphene.String(required=True)
     scan_count = graphene.Int(required=True)
-    flag = graphene.String(description="many_scans or impossible_travel; null when not flagged.")
+    flag = graphene.String(description="many_scans, impossible_travel or expiry_mismatch; null when not flagged.")
     flagged_at = graphene.DateTime()
     qr_png_url = graphene.String()
 

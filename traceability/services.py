@@ -470,6 +470,7 @@ def scan_entry(
     client_hash: str = "",
     language: str = "",
     tag_valid: bool | None = None,
+    printed_expiry: str = "",
 ) -> dict[str, Any]:
     """One scan as a compact dict. The lot is named by id, or by (GTIN-14, lot code) when the page came from cache."""
     entry: dict[str, Any] = {"t": round(timezone.now().timestamp(), 3), "h": client_hash, "lang": language}
@@ -483,6 +484,8 @@ def scan_entry(
         entry["k"] = kiosk[:32]
     if tag_valid is not None:
         entry["tag"] = tag_valid
+    if printed_expiry:
+        entry["x"] = printed_expiry  # YYMMDD printed in the code that differs from the lot's registered expiry
     return entry
 
 
@@ -598,6 +601,7 @@ def record_scans(entries: Sequence[dict[str, Any]]) -> list[ScanLog]:
             client_hash=e.get("h", "")[:32],
             language=(e.get("lang") or "")[:8],
             tag_valid=e.get("tag"),
+            printed_expiry=_printed_expiry(e.get("x")),
         )
         for e in entries
         if e["lot"] in lot_ids
@@ -609,11 +613,18 @@ def record_scans(entries: Sequence[dict[str, Any]]) -> list[ScanLog]:
             per_serial.setdefault(row.serial_id, []).append(row)
     for serial_id, scans in per_serial.items():
         SerialUnit.objects.filter(pk=serial_id).update(scan_count=F("scan_count") + len(scans))
-        _check_anomalies(serial_id)
+        _check_anomalies(serial_id, expiry_mismatch=any(scan.printed_expiry for scan in scans))
     return rows
 
 
-def _check_anomalies(serial_id: int) -> None:
+def _printed_expiry(value: Any) -> datetime.date | None:
+    try:
+        return digital_link.parse_yymmdd(str(value)) if value else None
+    except digital_link.DigitalLinkError:
+        return None
+
+
+def _check_anomalies(serial_id: int, *, expiry_mismatch: bool = False) -> None:
     unit = SerialUnit.objects.select_related("lot__variant").get(pk=serial_id)
     if unit.flag:
         return
@@ -635,6 +646,8 @@ def _check_anomalies(serial_id: int) -> None:
             if distance > 50 and distance / hours > settings.TRACEABILITY_MAX_TRAVEL_KMH:
                 flag = SerialUnit.Flag.IMPOSSIBLE_TRAVEL
                 break
+    if not flag and expiry_mismatch:
+        flag = SerialUnit.Flag.EXPIRY_MISMATCH
     if flag:
         unit.flag = flag
         unit.flagged_at = timezone.now()

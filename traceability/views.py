@@ -82,6 +82,7 @@ def _scan_entry(
     lot_code: str = "",
     serial_id: int | None = None,
     tag_valid: bool | None = None,
+    printed_expiry: str = "",
 ) -> dict[str, Any]:
     return services.scan_entry(
         lot_id=lot_id,
@@ -94,6 +95,7 @@ def _scan_entry(
         ),
         language=lang,
         tag_valid=tag_valid,
+        printed_expiry=printed_expiry,
     )
 
 
@@ -123,7 +125,12 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     lang = _language(request)
     if link.cpv or not (link.lot or link.serial):
         return _not_found(request)
-    if link.serial is None and not wants_linkset and link_type in (None, "gs1:defaultLink", "gs1:certificationInfo"):
+    if (
+        link.serial is None
+        and "17" not in link.attributes  # a printed expiry is checked against the lot: the path below
+        and not wants_linkset
+        and link_type in (None, "gs1:defaultLink", "gs1:certificationInfo")
+    ):
         # The hot path. A page this worker served in the last TRACEABILITY_LOCAL_TTL seconds is answered from memory
         # and its scan is buffered after the response is sent; otherwise one Redis round trip fetches the version and
         # the page and buffers the scan entry.
@@ -175,18 +182,39 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     if link_type == "gs1:traceability":
         body = json.dumps(epcis.document(selectors.lot_events(lot)), ensure_ascii=False)
         return _cors(HttpResponse(body, content_type="application/ld+json"))
-    # A serialised unit's page: the lot page plus the genuineness check and any anomaly flag.
-    tag_valid = signing.verify_serial_tag(link.gtin, unit.serial, link.extensions.get("s"))
+    # A serialised unit's page (the lot page plus the genuineness check and any anomaly flag), or a lot's page
+    # asked with its expiry date in the code (?17=YYMMDD): a date that differs from the registered one is warned
+    # about on the page and logged (the serial is flagged) — the printed date may have been tampered with.
+    printed = link.attributes.get("17", "")
+    mismatch = bool(printed) and not digital_link.expiry_matches(printed, lot.expiry_date)
+    expiry_key = f"x{printed}" if mismatch else "x-"
+    tag_valid = None
+    if unit is None:
+        variant = f"lot::{expiry_key}"
+    else:
+        tag_valid = signing.verify_serial_tag(link.gtin, unit.serial, link.extensions.get("s"))
+        variant = f"{unit.serial}:{int(tag_valid)}:{unit.flag or '-'}:{expiry_key}"
     day = str(today_in_vietnam())
-    variant = f"{unit.serial}:{int(tag_valid)}:{unit.flag or '-'}"
     version, cached, _pushed = trace_cache.lookup(link.gtin, lot.code, lang, day, variant)
     if cached is None:
         lot = selectors.lot_for_link(digital_link.DigitalLink(gtin=link.gtin, lot=lot.code))
-        html = pages.render_lot_page(lot, lang=lang, unit=unit, tag_valid=tag_valid)
+        html = pages.render_lot_page(
+            lot, lang=lang, unit=unit, tag_valid=tag_valid, printed_expiry=link.expiry if mismatch else None
+        )
         trace_cache.store(link.gtin, lot.code, lang, day, version, lot.pk, html, variant)
     else:
         html = cached[1]
-    services.log_scan(_scan_entry(request, lang, day, lot_id=lot.pk, serial_id=unit.pk, tag_valid=tag_valid))
+    services.log_scan(
+        _scan_entry(
+            request,
+            lang,
+            day,
+            lot_id=lot.pk,
+            serial_id=unit.pk if unit is not None else None,
+            tag_valid=tag_valid,
+            printed_expiry=printed if mismatch else "",
+        )
+    )
     return _page_response(html, lang, link)
 
 

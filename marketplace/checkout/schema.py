@@ -179,6 +179,12 @@ class CheckoutType(graphene.ObjectType):
     delivery_method = graphene.Field(DeliveryMethodType)
     available_delivery_methods = graphene.List(graphene.NonNull(DeliveryMethodType), required=True)
     payment_gateway = graphene.String()
+    # The enum lives with the payments schema (the floor above); referenced by path, nothing imported from it.
+    available_payment_gateways = graphene.List(
+        graphene.NonNull("marketplace.payments.schema.PaymentGatewayEnum"),
+        required=True,
+        description="Gateways checkoutPaymentCreate accepts now (STRIPE only when configured; BANK_TRANSFER too).",
+    )
     problems = graphene.List(graphene.NonNull(CheckoutProblem), required=True)
     order_number = graphene.String(description="Set once the checkout has been completed.")
 
@@ -220,6 +226,10 @@ class CheckoutType(graphene.ObjectType):
     @staticmethod
     def resolve_available_delivery_methods(s, info):
         return s.delivery_methods
+
+    @staticmethod
+    def resolve_available_payment_gateways(s, info):
+        return selectors.available_payment_gateways()
 
     @staticmethod
     def resolve_payment_gateway(s, info):

@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,20 @@ from marketplace.producers.models import Producer
 
 HOME_DELIVERY = "home"
 PICKUP_PREFIX = "pickup:"
+
+
+def available_payment_gateways() -> list[str]:
+    """The payment gateways a buyer may choose now, in display order — the API and the checkout page both ask here.
+
+    STRIPE only with its secret, publishable and webhook keys (without the webhook nothing would mark orders paid);
+    COD always; BANK_TRANSFER only with the bank BIN, account and account name set (they are printed in the VietQR).
+    """
+    gateways = ["COD"]
+    if settings.BANK_TRANSFER_BIN and settings.BANK_TRANSFER_ACCOUNT and settings.BANK_TRANSFER_ACCOUNT_NAME:
+        gateways.append("BANK_TRANSFER")
+    if settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY and settings.STRIPE_WEBHOOK_SECRET:
+        gateways.append("STRIPE")
+    return gateways
 
 
 def pickup_location_id(method_id: str) -> int | None:

@@ -6,6 +6,7 @@ CHECKOUT_RESERVATION_MINUTES after every change of lines, and allocated for good
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant
@@ -409,3 +411,40 @@ def complete_checkout(*, checkout: Checkout, user: Any = None) -> Order:
         transaction.on_commit(lambda: send_order_confirmation.delay(order.pk))
     checkout.order = order
     return order
+
+
+ABANDONED_BATCH = 500
+
+
+def delete_abandoned_checkouts(*, days: int | None = None, keep_tokens: Iterable[str] = ()) -> int:
+    """Delete carts untouched for `days` (CHECKOUT_ABANDONED_DAYS) that never became orders; drop their holds.
+
+    Idempotent (a second run finds nothing). `keep_tokens`: carts to keep whatever their age (the payments app
+    passes carts whose card payment succeeded without an order, so nobody loses what they paid for).
+    Works in batches, one transaction each; a cart touched meanwhile is not deleted (re-checked under lock).
+    """
+    days = settings.CHECKOUT_ABANDONED_DAYS if days is None else int(days)
+    if days < 1:
+        raise DomainError("INVALID", _("Số ngày phải từ 1 trở lên."), field="days")
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    keep = {str(t) for t in keep_tokens}
+    stale = Checkout.objects.filter(order__isnull=True, updated_at__lt=cutoff)
+    deleted = 0
+    last_pk = 0
+    while True:
+        batch = list(stale.filter(pk__gt=last_pk).order_by("pk").values_list("pk", "token")[:ABANDONED_BATCH])
+        if not batch:
+            return deleted
+        last_pk = batch[-1][0]
+        pks = [pk for pk, token in batch if str(token) not in keep]
+        if not pks:
+            continue
+        with transaction.atomic():
+            locked = list(
+                stale.select_for_update(skip_locked=True).filter(pk__in=pks).order_by("pk").values_list("pk", "token")
+            )
+            if not locked:
+                continue
+            inventory.release_many(checkout_tokens=[str(token) for _pk, token in locked])
+            Checkout.objects.filter(pk__in=[pk for pk, _token in locked]).delete()
+            deleted += len(locked)

@@ -58,6 +58,7 @@ class OrderErrorCode(graphene.Enum):
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
     GATEWAY_ERROR = "GATEWAY_ERROR"
     GATEWAY_NOT_CONFIGURED = "GATEWAY_NOT_CONFIGURED"
+    NOT_CANCELABLE = "NOT_CANCELABLE"
 
 
 OrderError = error_type("OrderError", OrderErrorCode)
@@ -142,6 +143,15 @@ class OrderType(graphene.ObjectType):
     transfer_note = graphene.String(required=True)
     lines = graphene.List(graphene.NonNull(OrderLineType), required=True)
     fulfilments = graphene.List(graphene.NonNull(FulfilmentType), required=True)
+    # Defined by the payments app (the floor above); referenced by path so orders imports nothing from it.
+    payment = graphene.Field(
+        "marketplace.payments.schema.OrderPaymentType",
+        description="How the order is paid; bankTransfer carries the VietQR while a bank-transfer order is unpaid.",
+    )
+
+    @staticmethod
+    def resolve_payment(o, info):
+        return o
 
     @staticmethod
     def resolve_created(o, info):

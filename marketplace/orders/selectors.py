@@ -14,6 +14,7 @@ def orders_with_details() -> QuerySet[Order]:
     return Order.objects.select_related("province", "commune").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
         Prefetch("fulfilments", queryset=Fulfilment.objects.select_related("producer").order_by("pk")),
+        "payments",  # reverse of payments.Payment.order (no import of the floor above)
     )
 
 

@@ -16,6 +16,7 @@ from marketplace.catalog.models import ProductVariant
 from marketplace.catalog.selectors import today_in_vietnam
 from marketplace.core.errors import DomainError, PermissionDeniedError
 from marketplace.core.permissions import is_program_office
+from marketplace.core.text import normalize_text
 from marketplace.geo.models import Commune, Province
 from marketplace.inventory import services as inventory
 from marketplace.orders.models import Allocation, Fulfilment, Order, OrderEvent, OrderLine
@@ -262,6 +263,57 @@ def _refresh_status(order: Order, *, user: Any = None) -> None:
         order.status = new
         order.save(update_fields=["status", "updated_at"])
         log_event(order, OrderEvent.Type.STATUS, f"{old} → {new}", user=user, data={"from": old, "to": new})
+
+
+def ensure_cancelable(*, order: Order, user: Any) -> bool:
+    """Raise unless `user` may cancel `order` now; returns True when the program office is cancelling.
+
+    The program office may cancel while no parcel has left (pending or packed); the buyer (the order's signed-in
+    owner) only while every parcel is still pending.
+    """
+    office = is_program_office(user)
+    if not office and not (_is_user(user) and order.user_id is not None and order.user_id == user.pk):
+        raise PermissionDeniedError(_("Chỉ người mua hoặc văn phòng điều phối được hủy đơn."))
+    allowed = {Fulfilment.Status.PENDING, Fulfilment.Status.CANCELED}
+    if office:
+        allowed.add(Fulfilment.Status.PACKED)
+    if any(status not in allowed for status in order.fulfilments.values_list("status", flat=True)):
+        raise DomainError(
+            "NOT_CANCELABLE",
+            _("Đơn đã được đóng gói hoặc gửi đi nên không thể hủy.")
+            if not office
+            else _("Đơn đã có kiện được gửi đi nên không thể hủy."),
+            field="number",
+        )
+    return office
+
+
+@transaction.atomic
+def cancel_order(*, order: Order, user: Any, reason: str = "") -> Order:
+    """Cancel every parcel, give the allocated units back to stock, record who and why. Idempotent.
+
+    Money is not this function's business: payments.services.cancel_order refunds first and then calls it.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status == Order.Status.CANCELED:
+        return order
+    office = ensure_cancelable(order=order, user=user)
+    fulfilments = Fulfilment.objects.select_for_update().filter(order=order).exclude(status=Fulfilment.Status.CANCELED)
+    list(fulfilments.values_list("pk", flat=True))  # lock the parcels (a producer cannot pack one meanwhile)
+    allocations = Allocation.objects.filter(order_line__order=order, consumed=False)
+    inventory.deallocate(allocations=list(allocations.values_list("stock_id", "quantity")))
+    allocations.delete()
+    fulfilments.update(status=Fulfilment.Status.CANCELED)
+    reason = normalize_text(reason or "")[:200]
+    log_event(
+        order,
+        OrderEvent.Type.CANCELED,
+        reason or _("Hủy đơn"),
+        user=user,
+        data={"by": "program_office" if office else "customer", "reason": reason},
+    )
+    _refresh_status(order, user=user)
+    return order
 
 
 @transaction.atomic

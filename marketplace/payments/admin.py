@@ -47,9 +47,14 @@ def refund(modeladmin, request, queryset):
     _each(modeladmin, request, queryset, lambda o: services.refund_order(order=o, user=request.user))
 
 
+@admin.action(description=_("Hủy đơn (trả hàng về kho, hoàn tiền thẻ)"))
+def cancel(modeladmin, request, queryset):
+    _each(modeladmin, request, queryset, lambda o: services.cancel_order(order=o, user=request.user))
+
+
 class OrderWithPaymentsAdmin(OrderAdmin):
     inlines = [*OrderAdmin.inlines, PaymentInline]
-    actions = [*OrderAdmin.actions, confirm_bank_transfer, refund]
+    actions = [*OrderAdmin.actions, confirm_bank_transfer, refund, cancel]
 
 
 admin.site.unregister(Order)

@@ -14,7 +14,7 @@ from marketplace.core.graphql.types import Money
 from marketplace.orders.models import Order
 from marketplace.orders.schema import OrderError, OrderErrorCode, OrderType, SafeCodesMutation
 from marketplace.orders.selectors import orders_with_details
-from marketplace.payments import services
+from marketplace.payments import selectors, services
 
 
 class PaymentGatewayEnum(graphene.Enum):
@@ -70,6 +70,54 @@ class PaymentType(graphene.ObjectType):
     @staticmethod
     def resolve_bank_transfer(p, info):
         return services.bank_transfer_details(p)
+
+
+class OrderPaymentStatusEnum(graphene.Enum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+ORDER_TO_PAYMENT_STATUS = {
+    Order.PaymentStatus.UNPAID: "pending",
+    Order.PaymentStatus.PAID: "succeeded",
+    Order.PaymentStatus.REFUNDED: "refunded",
+}
+
+
+class OrderPaymentType(graphene.ObjectType):
+    """`order { payment }`: the order's gateway and money state (no card secrets). Its root is the Order."""
+
+    class Meta:
+        name = "OrderPayment"
+
+    gateway = graphene.Field(PaymentGatewayEnum, required=True)
+    status = graphene.Field(OrderPaymentStatusEnum, required=True)
+    amount = graphene.Field(Money, required=True)
+    bank_transfer = graphene.Field(
+        BankTransferType, description="The VietQR to pay with, while a bank-transfer order is unpaid (else null)."
+    )
+
+    @staticmethod
+    def resolve_gateway(order, info):
+        return order.payment_method.upper()
+
+    @staticmethod
+    def resolve_status(order, info):
+        # The order's word wins (a bank receipt or COD delivery may have no gateway row of its own).
+        if order.payment_status != Order.PaymentStatus.UNPAID:
+            return ORDER_TO_PAYMENT_STATUS[order.payment_status]
+        payment = selectors.order_payment(order)
+        return payment.status if payment is not None and payment.status == "failed" else "pending"
+
+    @staticmethod
+    def resolve_amount(order, info):
+        return Money.of(order.total)
+
+    @staticmethod
+    def resolve_bank_transfer(order, info):
+        return selectors.bank_transfer_for_order(order)
 
 
 class CheckoutPaymentCreate(CheckoutMutation):
@@ -128,7 +176,27 @@ class OrderRefund(SafeCodesMutation):
         return {"order": orders_with_details().get(pk=order.pk)}
 
 
+class OrderCancel(SafeCodesMutation):
+    """Cancel an order before it ships: the program office, or its signed-in buyer while every parcel is pending.
+    Stock goes back, a card payment is refunded through Stripe, settlement lines are reversed."""
+
+    code_enum = OrderErrorCode
+
+    class Arguments:
+        number = graphene.String(required=True)
+        reason = graphene.String()
+
+    order = graphene.Field(OrderType)
+    errors = graphene.List(graphene.NonNull(OrderError), required=True)
+
+    @classmethod
+    def perform(cls, root, info, number: str, reason: str | None = None) -> dict:
+        order = services.cancel_order(order=_order(number), user=info.context.user, reason=(reason or "")[:200])
+        return {"order": orders_with_details().get(pk=order.pk)}
+
+
 class Mutation(graphene.ObjectType):
     checkout_payment_create = CheckoutPaymentCreate.Field()
     order_confirm_bank_transfer = OrderConfirmBankTransfer.Field()
     order_refund = OrderRefund.Field()
+    order_cancel = OrderCancel.Field()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.checkout import services as checkout_services
 from marketplace.checkout.models import Checkout
-from marketplace.checkout.selectors import summarize
+from marketplace.checkout.selectors import available_payment_gateways, summarize
 from marketplace.core.errors import DomainError, PermissionDeniedError
 from marketplace.core.money import percent_of
 from marketplace.core.permissions import is_program_office
@@ -65,6 +65,10 @@ def create_payment(*, checkout: Checkout, gateway: str) -> Payment:
         raise DomainError("INVALID", _("Cổng thanh toán không hợp lệ."), field="gateway")
     if checkout.order_id:
         raise DomainError("CHECKOUT_COMPLETED", _("Giỏ hàng này đã được đặt thành đơn."), field="id")
+    if method.name not in available_payment_gateways():
+        raise DomainError(
+            "GATEWAY_NOT_CONFIGURED", _("Phương thức thanh toán này chưa được cấu hình."), field="gateway"
+        )
     summary = summarize(checkout, check_stock=False, all_methods=False)
     if not summary.lines:
         raise DomainError("EMPTY", _("Giỏ hàng trống."), field="lines")
@@ -191,6 +195,15 @@ def link_payments_to_order(*, order: Order) -> None:
                     pass
 
 
+def delete_abandoned_checkouts(*, days: int | None = None) -> int:
+    """Abandoned carts go (checkout.services.delete_abandoned_checkouts), except a cart whose card payment
+    succeeded without an order yet: that one waits for someone to look at it."""
+    paid = Payment.objects.filter(order__isnull=True, status=Payment.Status.SUCCEEDED).values_list(
+        "checkout_token", flat=True
+    )
+    return checkout_services.delete_abandoned_checkouts(days=days, keep_tokens=list(paid))
+
+
 # --- People confirming money ----------------------------------------------------------------------------
 
 
@@ -231,6 +244,10 @@ def refund_order(*, order: Order, user: Any) -> Refund:
     if not is_program_office(user):
         raise PermissionDeniedError(_("Chỉ văn phòng điều phối được hoàn tiền."))
     order.refresh_from_db()
+    return _refund(order=order, user=user)
+
+
+def _refund(*, order: Order, user: Any) -> Refund:
     if order.payment_status != Order.PaymentStatus.PAID:
         raise DomainError("NOT_PAID", _("Đơn chưa được thanh toán nên không thể hoàn tiền."))
     payment = Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).first()
@@ -251,6 +268,36 @@ def refund_order(*, order: Order, user: Any) -> Refund:
         payment.save(update_fields=["status", "updated_at"])
         order_services.record_refund(order=order, amount=amount, reference=reference or "manual", user=user)
     return refund
+
+
+def cancel_order(*, order: Order, user: Any, reason: str = "") -> Order:
+    """The program office or the buyer cancels an order before it ships (see orders.services.ensure_cancelable).
+
+    One transaction with the order row locked: a paid card order is refunded in full through Stripe first (a
+    Stripe failure leaves everything as it was), then every parcel is cancelled and its units go back to stock,
+    and any settlement sale lines are reversed. A paid bank transfer is refunded (by hand) only by the program
+    office. Idempotent: a cancelled order is returned as it is.
+    """
+    order_services.ensure_cancelable(order=order, user=user)  # before anything, and again under the lock
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status == Order.Status.CANCELED:
+            return order
+        office = order_services.ensure_cancelable(order=order, user=user)
+        if order.payment_status == Order.PaymentStatus.PAID:
+            paid_by_card = Payment.objects.filter(
+                order=order, status=Payment.Status.SUCCEEDED, gateway=Payment.Gateway.STRIPE
+            ).exists()
+            if not paid_by_card and not office:
+                raise DomainError(
+                    "NOT_CANCELABLE",
+                    _("Đơn đã thanh toán bằng chuyển khoản: hãy liên hệ văn phòng điều phối để hủy và hoàn tiền."),
+                    field="number",
+                )
+            _refund(order=order, user=user)
+        order = order_services.cancel_order(order=order, user=user, reason=reason)
+        reverse_sale(order=order)
+    return order
 
 
 # --- Settlement ledger ----------------------------------------------------------------------------------

@@ -123,8 +123,23 @@ def test_card_option_only_with_stripe_key(client, settings):
     response = client.post("/thanh-toan/", {"step": "place", "delivery_method": "home", "payment": "STRIPE"})
     assert response.status_code == 200 and "Hãy chọn phương thức thanh toán" in response.content.decode()
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
+    settings.STRIPE_SECRET_KEY = "sk_test_123"
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    assert 'value="STRIPE"' not in client.get("/thanh-toan/").content.decode()  # nothing would mark it paid
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
     page = client.get("/thanh-toan/").content.decode()
     assert 'value="STRIPE"' in page and "data-needs-stripe hidden" in page  # shown only once Stripe.js loads
+
+
+def test_bank_transfer_option_only_with_a_bank_account(client, settings):
+    add(client, ListedProductFactory().variants.first())
+    client.post("/thanh-toan/", address())
+    assert 'value="BANK_TRANSFER"' in client.get("/thanh-toan/").content.decode()
+    settings.BANK_TRANSFER_ACCOUNT = ""
+    page = client.get("/thanh-toan/").content.decode()
+    assert 'value="BANK_TRANSFER"' not in page and 'value="COD"' in page
+    response = client.post("/thanh-toan/", {"step": "place", "delivery_method": "home", "payment": "BANK_TRANSFER"})
+    assert response.status_code == 200 and "Hãy chọn phương thức thanh toán" in response.content.decode()
 
 
 def test_order_confirmation_is_private(client):
@@ -183,6 +198,7 @@ def test_card_payment_through_stripe_elements(client, settings):
 
     settings.STRIPE_SECRET_KEY = "sk_test_dummy"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
     add(client, ListedProductFactory().variants.first())
     assert client.post("/thanh-toan/", address()).status_code == 302
     with responses.RequestsMock() as rsps:
@@ -202,3 +218,42 @@ def test_card_payment_through_stripe_elements(client, settings):
 
     order = Order.objects.get()
     assert order.payment_method == "stripe" and order.payment_status != "paid"
+
+
+def test_signed_in_buyer_cancels_a_pending_order(client):
+    from marketplace.inventory.models import Stock
+    from marketplace.orders import services as order_services
+    from marketplace.orders.models import Order
+
+    variant = ListedProductFactory(variant__stock=5).variants.first()
+    buyer = UserFactory(email="lan@example.com")
+    client.force_login(buyer)
+    add(client, variant, 2)
+    url = place(client).url
+    order = Order.objects.get()
+    assert order.user == buyer and Stock.objects.get(variant=variant).quantity_allocated == 2
+    page = client.get(url).content.decode()
+    assert f'action="/don-hang/{order.number}/huy/"' in page
+    from django.test import Client
+
+    other = Client()
+    other.force_login(UserFactory())
+    assert other.post(f"/don-hang/{order.number}/huy/").status_code == 404
+    assert client.get(f"/don-hang/{order.number}/huy/").status_code == 405
+    response = client.post(f"/don-hang/{order.number}/huy/", follow=True)
+    assert "Đã hủy đơn hàng" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == "canceled" and Stock.objects.get(variant=variant).quantity_allocated == 0
+    assert "/huy/" not in client.get(url).content.decode()
+
+    add(client, variant, 1)
+    url = place(client).url
+    packed = Order.objects.exclude(pk=order.pk).get()
+    order_services.set_fulfilment_status(
+        fulfilment=packed.fulfilments.get(), status="packed", user=UserFactory(is_superuser=True, is_staff=True)
+    )
+    assert "/huy/" not in client.get(url).content.decode()
+    page = client.post(f"/don-hang/{packed.number}/huy/", follow=True).content.decode()
+    assert "không thể hủy" in page
+    packed.refresh_from_db()
+    assert packed.status == "processing"

@@ -25,6 +25,7 @@ STRIPE_PI = "https://api.stripe.com/v1/payment_intents"
 @pytest.fixture(autouse=True)
 def stripe_settings(settings):
     settings.STRIPE_SECRET_KEY = "sk_test_dummy"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_dummy"
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = ""
 
