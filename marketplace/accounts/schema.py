@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -36,8 +37,8 @@ class UserType(graphene.ObjectType):
 
 
 def _throttle_logins(info: graphene.ResolveInfo) -> None:
-    # Password guessing: 10 attempts a minute per address.
-    if is_ratelimited(info.context, group="login", key="ip", rate="10/m", increment=True):
+    # Password guessing: LOGIN_RATE_LIMIT (10 a minute) per address.
+    if is_ratelimited(info.context, group="login", key="ip", rate=settings.LOGIN_RATE_LIMIT, increment=True):
         raise DomainError("RATE_LIMITED", _("Thử quá nhiều lần; hãy đợi một phút."))
 
 
