@@ -31,7 +31,7 @@ from marketplace.core.graphql.pagination import (
     page_bounds,
     paginate_queryset,
 )
-from marketplace.core.graphql.types import IntRangeInput, Money, MoneyRange, OrderDirection, error_type
+from marketplace.core.graphql.types import IntRangeInput, Money, MoneyRange, OrderDirection, error_type, money_field
 from marketplace.producers.models import Producer
 
 # --- ids ---------------------------------------------------------------------------------------------------
@@ -270,22 +270,14 @@ class ProductVariantType(graphene.ObjectType):
     gtin = graphene.String()
     name = graphene.String(required=True)
     weight_grams = graphene.Int(required=True)
-    price = graphene.Field(Money, required=True)
-    compare_at_price = graphene.Field(Money)
+    price = money_field("price", required=True)
+    compare_at_price = money_field("compare_at_price")
     is_active = graphene.Boolean(required=True)
     quantity_available = graphene.Int(required=True, description="Units sellable online now.")
 
     @staticmethod
     def resolve_id(root: ProductVariant, info: graphene.ResolveInfo) -> str:
         return global_id("ProductVariant", root.pk)
-
-    @staticmethod
-    def resolve_price(root: ProductVariant, info: graphene.ResolveInfo) -> Money:
-        return Money.of(root.price)
-
-    @staticmethod
-    def resolve_compare_at_price(root: ProductVariant, info: graphene.ResolveInfo) -> Money | None:
-        return Money.of(root.compare_at_price)
 
     @staticmethod
     def resolve_quantity_available(root: ProductVariant, info: graphene.ResolveInfo) -> Any:

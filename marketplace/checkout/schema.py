@@ -15,7 +15,7 @@ from graphql_relay import to_global_id
 from marketplace.checkout import selectors, services
 from marketplace.checkout.selectors import CheckoutSummary
 from marketplace.core.errors import DomainError
-from marketplace.core.graphql.types import Money, error_type
+from marketplace.core.graphql.types import error_type, money_field
 from marketplace.orders.schema import OrderType, SafeCodesMutation, decode_id
 from marketplace.orders.selectors import orders_with_details
 
@@ -68,8 +68,8 @@ class CheckoutLineType(graphene.ObjectType):
     product_name = graphene.String(required=True)
     producer_name = graphene.String(required=True)
     quantity = graphene.Int(required=True)
-    unit_price = graphene.Field(Money, required=True)
-    total_price = graphene.Field(Money, required=True)
+    unit_price = money_field("unit_price", required=True)
+    total_price = money_field("total", required=True)
     is_listed = graphene.Boolean(required=True)
     quantity_available = graphene.Int(required=True)
 
@@ -94,14 +94,6 @@ class CheckoutLineType(graphene.ObjectType):
         return ls.line.quantity
 
     @staticmethod
-    def resolve_unit_price(ls, info):
-        return Money.of(ls.unit_price)
-
-    @staticmethod
-    def resolve_total_price(ls, info):
-        return Money.of(ls.total)
-
-    @staticmethod
     def resolve_quantity_available(ls, info):
         return ls.available
 
@@ -111,21 +103,13 @@ class ParcelType(graphene.ObjectType):
         name = "CheckoutParcel"
 
     producer_name = graphene.String(required=True)
-    subtotal = graphene.Field(Money, required=True)
+    subtotal = money_field("subtotal", required=True)
     weight_grams = graphene.Int(required=True)
-    shipping_price = graphene.Field(Money, description="Null until a shipping address is set.")
+    shipping_price = money_field("shipping_price", description="Null until a shipping address is set.")
 
     @staticmethod
     def resolve_producer_name(p, info):
         return p.producer.name
-
-    @staticmethod
-    def resolve_subtotal(p, info):
-        return Money.of(p.subtotal)
-
-    @staticmethod
-    def resolve_shipping_price(p, info):
-        return Money.of(p.shipping_price)
 
 
 class DeliveryMethodType(graphene.ObjectType):
@@ -134,11 +118,7 @@ class DeliveryMethodType(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
-    price = graphene.Field(Money)
-
-    @staticmethod
-    def resolve_price(m, info):
-        return Money.of(m.price)
+    price = money_field("price")
 
 
 class CheckoutProblem(graphene.ObjectType):
@@ -172,9 +152,9 @@ class CheckoutType(graphene.ObjectType):
     email = graphene.String(required=True)
     lines = graphene.List(graphene.NonNull(CheckoutLineType), required=True)
     parcels = graphene.List(graphene.NonNull(ParcelType), required=True, description="One per producer.")
-    subtotal = graphene.Field(Money, required=True)
-    shipping_price = graphene.Field(Money)
-    total = graphene.Field(Money, required=True)
+    subtotal = money_field("subtotal", required=True)
+    shipping_price = money_field("shipping_total")
+    total = money_field("total", required=True)
     shipping_address = graphene.Field(AddressType)
     delivery_method = graphene.Field(DeliveryMethodType)
     available_delivery_methods = graphene.List(graphene.NonNull(DeliveryMethodType), required=True)
@@ -195,18 +175,6 @@ class CheckoutType(graphene.ObjectType):
     @staticmethod
     def resolve_email(s, info):
         return s.checkout.email
-
-    @staticmethod
-    def resolve_subtotal(s, info):
-        return Money.of(s.subtotal)
-
-    @staticmethod
-    def resolve_shipping_price(s, info):
-        return Money.of(s.shipping_total)
-
-    @staticmethod
-    def resolve_total(s, info):
-        return Money.of(s.total)
 
     @staticmethod
     def resolve_shipping_address(s, info):

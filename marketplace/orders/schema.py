@@ -14,7 +14,7 @@ from marketplace.accounts.schema import UserType
 from marketplace.core.errors import DomainError
 from marketplace.core.graphql.mutations import BaseMutation
 from marketplace.core.graphql.pagination import CountableConnection, connection_args, paginate_queryset
-from marketplace.core.graphql.types import Money, error_type
+from marketplace.core.graphql.types import error_type, money_field
 from marketplace.orders import selectors, services
 from marketplace.orders.models import Fulfilment, Order
 
@@ -81,20 +81,12 @@ class OrderLineType(graphene.ObjectType):
     variant_name = graphene.String(required=True)
     sku = graphene.String(required=True)
     quantity = graphene.Int(required=True)
-    unit_price = graphene.Field(Money, required=True)
-    total_price = graphene.Field(Money, required=True)
+    unit_price = money_field("unit_price", required=True)
+    total_price = money_field("total", required=True)
 
     @staticmethod
     def resolve_id(line, info):
         return to_global_id("OrderLine", line.pk)
-
-    @staticmethod
-    def resolve_unit_price(line, info):
-        return Money.of(line.unit_price)
-
-    @staticmethod
-    def resolve_total_price(line, info):
-        return Money.of(line.total)
 
 
 class FulfilmentType(graphene.ObjectType):
@@ -105,7 +97,7 @@ class FulfilmentType(graphene.ObjectType):
     producer_name = graphene.String(required=True)
     status = graphene.Field(FulfilmentStatusEnum, required=True)
     tracking_number = graphene.String(required=True)
-    shipping_price = graphene.Field(Money, required=True)
+    shipping_price = money_field("shipping_price", required=True)
     weight_grams = graphene.Int(required=True)
 
     @staticmethod
@@ -115,10 +107,6 @@ class FulfilmentType(graphene.ObjectType):
     @staticmethod
     def resolve_producer_name(f, info):
         return f.producer.name
-
-    @staticmethod
-    def resolve_shipping_price(f, info):
-        return Money.of(f.shipping_price)
 
 
 class OrderType(graphene.ObjectType):
@@ -137,9 +125,9 @@ class OrderType(graphene.ObjectType):
     commune = graphene.String(required=True)
     street_address = graphene.String(required=True)
     delivery_method = graphene.String(required=True)
-    subtotal = graphene.Field(Money, required=True)
-    shipping_price = graphene.Field(Money, required=True)
-    total = graphene.Field(Money, required=True)
+    subtotal = money_field("subtotal", required=True)
+    shipping_price = money_field("shipping_total", required=True)
+    total = money_field("total", required=True)
     transfer_note = graphene.String(required=True)
     lines = graphene.List(graphene.NonNull(OrderLineType), required=True)
     fulfilments = graphene.List(graphene.NonNull(FulfilmentType), required=True)
@@ -168,18 +156,6 @@ class OrderType(graphene.ObjectType):
     @staticmethod
     def resolve_delivery_method(o, info):
         return o.delivery_method_name
-
-    @staticmethod
-    def resolve_subtotal(o, info):
-        return Money.of(o.subtotal)
-
-    @staticmethod
-    def resolve_shipping_price(o, info):
-        return Money.of(o.shipping_total)
-
-    @staticmethod
-    def resolve_total(o, info):
-        return Money.of(o.total)
 
     @staticmethod
     def resolve_lines(o, info):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.checkout.schema import CheckoutError, CheckoutMutation, load
 from marketplace.core.errors import DomainError
-from marketplace.core.graphql.types import Money
+from marketplace.core.graphql.types import money_field
 from marketplace.orders.models import Order
 from marketplace.orders.schema import OrderError, OrderErrorCode, OrderType, SafeCodesMutation
 from marketplace.orders.selectors import orders_with_details
@@ -29,15 +29,11 @@ class BankTransferType(graphene.ObjectType):
 
     qr_payload = graphene.String(required=True, description="The VietQR (NAPAS/EMVCo) string.")
     qr_svg_url = graphene.String(required=True, description="The QR as an SVG data: URL.")
-    amount = graphene.Field(Money, required=True)
+    amount = money_field("amount", required=True)
     note = graphene.String(required=True, description="Transfer note: the order number.")
     bank_bin = graphene.String(required=True)
     account = graphene.String(required=True)
     account_name = graphene.String(required=True)
-
-    @staticmethod
-    def resolve_amount(b, info):
-        return Money.of(b.amount)
 
 
 class PaymentType(graphene.ObjectType):
@@ -46,7 +42,7 @@ class PaymentType(graphene.ObjectType):
 
     gateway = graphene.Field(PaymentGatewayEnum, required=True)
     status = graphene.String(required=True)
-    amount = graphene.Field(Money, required=True)
+    amount = money_field("amount", required=True)
     client_secret = graphene.String(description="Stripe PaymentIntent client secret (card payments).")
     publishable_key = graphene.String()
     bank_transfer = graphene.Field(BankTransferType)
@@ -54,10 +50,6 @@ class PaymentType(graphene.ObjectType):
     @staticmethod
     def resolve_gateway(p, info):
         return p.gateway.upper()
-
-    @staticmethod
-    def resolve_amount(p, info):
-        return Money.of(p.amount)
 
     @staticmethod
     def resolve_client_secret(p, info):
@@ -94,7 +86,7 @@ class OrderPaymentType(graphene.ObjectType):
 
     gateway = graphene.Field(PaymentGatewayEnum, required=True)
     status = graphene.Field(OrderPaymentStatusEnum, required=True)
-    amount = graphene.Field(Money, required=True)
+    amount = money_field("total", required=True)
     bank_transfer = graphene.Field(
         BankTransferType, description="The VietQR to pay with, while a bank-transfer order is unpaid (else null)."
     )
@@ -110,10 +102,6 @@ class OrderPaymentType(graphene.ObjectType):
             return ORDER_TO_PAYMENT_STATUS[order.payment_status]
         payment = selectors.order_payment(order)
         return payment.status if payment is not None and payment.status == "failed" else "pending"
-
-    @staticmethod
-    def resolve_amount(order, info):
-        return Money.of(order.total)
 
     @staticmethod
     def resolve_bank_transfer(order, info):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
 
 from marketplace.core.money import CURRENCY
@@ -14,6 +16,11 @@ class Money(graphene.ObjectType):
     @staticmethod
     def of(amount: int | None) -> Money | None:
         return None if amount is None else Money(amount=int(amount), currency=CURRENCY)
+
+
+def money_field(attribute: str, **kwargs: Any) -> graphene.Field:
+    """A `Money` field read from an integer-đồng attribute of the parent object (None stays null)."""
+    return graphene.Field(Money, resolver=lambda parent, info: Money.of(getattr(parent, attribute)), **kwargs)
 
 
 class MoneyRange(graphene.ObjectType):
