@@ -31,7 +31,15 @@ from marketplace.core.graphql.pagination import (
     page_bounds,
     paginate_queryset,
 )
-from marketplace.core.graphql.types import IntRangeInput, Money, MoneyRange, OrderDirection, error_type, money_field
+from marketplace.core.graphql.types import (
+    IntRangeInput,
+    Money,
+    MoneyRange,
+    OrderDirection,
+    choices_enum,
+    error_type,
+    money_field,
+)
 from marketplace.producers.models import Producer
 
 # --- ids ---------------------------------------------------------------------------------------------------
@@ -109,33 +117,13 @@ def product_available_loader(info: graphene.ResolveInfo) -> SyncDataLoader:
 # --- enums -----------------------------------------------------------------------------------------------------
 
 
-class ProducerKindEnum(graphene.Enum):
-    class Meta:
-        name = "ProducerKind"
-
-    COOPERATIVE = Producer.Kind.COOPERATIVE.value
-    COOPERATIVE_GROUP = Producer.Kind.COOPERATIVE_GROUP.value
-    COMPANY = Producer.Kind.COMPANY.value
-    HOUSEHOLD = Producer.Kind.HOUSEHOLD.value
+ProducerKindEnum = choices_enum("ProducerKind", Producer.Kind)
 
 
-class CertificationLevelEnum(graphene.Enum):
-    class Meta:
-        name = "CertificationLevel"
-
-    DISTRICT = Certification.Level.DISTRICT.value
-    PROVINCE = Certification.Level.PROVINCE.value
-    CENTRAL = Certification.Level.CENTRAL.value
+CertificationLevelEnum = choices_enum("CertificationLevel", Certification.Level)
 
 
-class CertificationStatusEnum(graphene.Enum):
-    class Meta:
-        name = "CertificationStatus"
-
-    ACTIVE = Certification.Status.ACTIVE.value
-    REVOKED = Certification.Status.REVOKED.value
-    EXPIRED = Certification.Status.EXPIRED.value
-    SUPERSEDED = Certification.Status.SUPERSEDED.value
+CertificationStatusEnum = choices_enum("CertificationStatus", Certification.Status)
 
 
 class ProductOrderField(graphene.Enum):

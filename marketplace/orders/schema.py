@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 
 import graphene
@@ -14,7 +13,7 @@ from marketplace.accounts.schema import UserType
 from marketplace.core.errors import DomainError
 from marketplace.core.graphql.mutations import BaseMutation
 from marketplace.core.graphql.pagination import CountableConnection, connection_args, paginate_queryset
-from marketplace.core.graphql.types import error_type, money_field
+from marketplace.core.graphql.types import choices_enum, error_type, money_field
 from marketplace.orders import selectors, services
 from marketplace.orders.models import Fulfilment, Order
 
@@ -63,13 +62,9 @@ class OrderErrorCode(graphene.Enum):
 
 OrderError = error_type("OrderError", OrderErrorCode)
 
-OrderStatusEnum = graphene.Enum.from_enum(enum.Enum("OrderStatus", {v.upper(): v for v in Order.Status.values}))
-PaymentStatusEnum = graphene.Enum.from_enum(
-    enum.Enum("OrderPaymentStatus", {v.upper(): v for v in Order.PaymentStatus.values})
-)
-FulfilmentStatusEnum = graphene.Enum.from_enum(
-    enum.Enum("FulfilmentStatus", {v.upper(): v for v in Fulfilment.Status.values})
-)
+OrderStatusEnum = choices_enum("OrderStatus", Order.Status)
+PaymentStatusEnum = choices_enum("OrderPaymentStatus", Order.PaymentStatus)
+FulfilmentStatusEnum = choices_enum("FulfilmentStatus", Fulfilment.Status)
 
 
 class OrderLineType(graphene.ObjectType):

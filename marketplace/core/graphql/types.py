@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.db import models
 
 from marketplace.core.money import CURRENCY
 
@@ -36,6 +37,11 @@ class IntRangeInput(graphene.InputObjectType):
 class OrderDirection(graphene.Enum):
     ASC = "asc"
     DESC = "desc"
+
+
+def choices_enum(name: str, choices: type[models.Choices]) -> type[graphene.Enum]:
+    """A GraphQL enum mirroring a model's TextChoices: NAME → stored value, so the two cannot drift apart."""
+    return graphene.Enum(name, [(member.name, member.value) for member in choices])
 
 
 def error_type(name: str, code_enum: type[graphene.Enum]) -> type[graphene.ObjectType]:
