@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run migrate demo test lint format messages bench clean
+.PHONY: install install-dev run migrate demo test lint format messages schema bench clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,3 +53,6 @@ messages: install
 
 clean:
 	rm -rf var/ocop.sqlite3* var/media var/static var/test-media
+
+schema: install
+	DEBUG=1 $(PY) manage.py graphql_schema --out docs/schema.graphql
